@@ -1,0 +1,47 @@
+/*
+ * Linear-chain CRF kernels shared by training and tagging.
+ * T = tokens, L = labels. Scores are log-space. emit: T x L,
+ * emit[t*L+y] = score of label y at token t; trans: L x L,
+ * trans[i*L+j] = score(i -> j); start: L, score of the first label.
+ * Does not know about features: callers build emit from weights.
+ */
+#ifndef SLANT_CRF_H
+#define SLANT_CRF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Best label path. path: T labels. Returns its score. T may be 0. */
+double crf_viterbi(int T, int L, const double *emit, const double *trans,
+                   const double *start, int *path, double *work /* 2*T*L */);
+
+/* Forward-backward. alpha, beta: T x L work arrays. Returns log Z.
+ * If marg is non-NULL it receives the posterior marginals, T x L,
+ * marg[t*L+y] = P(y_t = y | x). */
+double crf_forward_backward(int T, int L, const double *emit,
+                            const double *trans, const double *start,
+                            double *alpha, double *beta, double *marg);
+
+/* Score of a given label path. */
+double crf_path_score(int T, int L, const double *emit, const double *trans,
+                      const double *start, const int *path);
+
+/* ---- sparse features and weights ---- */
+
+/* One training or tagging sequence. feat[offs[t] .. offs[t+1]) are the
+ * feature ids of token t, each < n_feat; values are all 1. */
+typedef struct {
+    int T;
+    const uint32_t *feat;   /* offs[T] ids */
+    const uint32_t *offs;   /* T+1 entries, offs[0] == 0 */
+    const int *labels;      /* T gold labels (training), or NULL */
+} crf_seq;
+
+/* Weight layout, one block: state weights n_feat x L (w[f*L+y]), then
+ * trans L x L, then start L. crf_n_weights = n_feat*L + L*L + L. */
+size_t crf_n_weights(size_t n_feat, int L);
+
+/* emit[t*L+y] = sum over token t's features of w[f*L+y]. */
+void crf_emissions(const crf_seq *s, int L, const double *w, double *emit);
+
+#endif
