@@ -69,6 +69,18 @@ FUZZ_RUNS ?=
 fuzz:
 	@sh fuzz/run.sh "$(FUZZ_SECONDS)" "$(FUZZ_RUNS)"
 
+# Short fixed-iteration fuzz runs for CI.
+fuzz-ci:
+	@sh fuzz/run.sh 0 20000
+
+# Everything CI checks: warnings as errors, unit + CLI tests, the same tests
+# under ASan/UBSan, short fuzz runs and valgrind on the CLI.
+check:
+	$(MAKE) WERROR=1 test
+	$(MAKE) WERROR=1 sanitize
+	$(MAKE) fuzz-ci
+	sh tests/valgrind.sh
+
 bench: all $(BENCHES)
 	@sh bench/run.sh
 
@@ -87,5 +99,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all test sanitize fuzz bench install clean
+.PHONY: all test sanitize fuzz fuzz-ci check bench install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

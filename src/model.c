@@ -1,0 +1,233 @@
+/*
+ * Model sections <-> struct slant_model (model.h). The container's checks
+ * (magic, version, sizes, CRC) are model_io.c's; this file checks that each
+ * payload's counts agree with its length before reading it, so a file that
+ * passes the CRC but was written wrongly still fails cleanly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "model.h"
+#include "model_io.h"
+#include "span_classifier.h"
+#include "status.h"
+
+/* ---- lookup table ---- */
+
+slant_status tagger_build_table(tagger_model *t, const uint64_t *keys, size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    uint64_t *k = calloc(cap, sizeof *k);
+    uint32_t *r = malloc(cap * sizeof *r);
+    if (!k || !r) { free(k); free(r); return SLANT_ENOMEM; }
+    for (size_t j = 0; j < n; j++) {
+        uint64_t key = keys[j];
+        if (key == 0) continue;
+        size_t i = (size_t)(key ^ (key >> 29)) & (cap - 1);
+        while (k[i] && k[i] != key) i = (i + 1) & (cap - 1);
+        k[i] = key;
+        r[i] = (uint32_t)j;
+    }
+    free(t->keys); free(t->rows);
+    t->keys = k; t->rows = r; t->table_cap = cap;
+    return SLANT_OK;
+}
+
+slant_model *model_new(void) {
+    return calloc(1, sizeof(slant_model));
+}
+
+void slant_model_free(slant_model *m) {
+    if (!m) return;
+    free(m->tagger.keys); free(m->tagger.rows); free(m->tagger.w);
+    span_classifier_free(m->classifier);
+    free(m->cluster_words); free(m->cluster_paths); free(m->cluster_depths);
+    free(m->meta_json);
+    free(m);
+}
+
+/* ---- save ---- */
+
+static slant_status save_tagger(const tagger_model *t, mio_writer *w) {
+    int L = t->L;
+    size_t tagr_len = 24 + 8 * (size_t)(L * L + L);
+    uint8_t *b = malloc(tagr_len);
+    if (!b) return SLANT_ENOMEM;
+    mio_put_u32(b, (uint32_t)L);
+    mio_put_u32(b + 4, t->feat_version);
+    mio_put_f64(b + 8, t->decoding.threshold);
+    mio_put_u32(b + 16, t->decoding.gap);
+    mio_put_u32(b + 20, t->decoding.min_len);
+    uint8_t *p = b + 24;
+    for (int i = 0; i < L * L; i++, p += 8) mio_put_f64(p, t->trans[i]);
+    for (int i = 0; i < L; i++, p += 8) mio_put_f64(p, t->start[i]);
+    slant_status st = mio_writer_add(w, "TAGR", b, tagr_len);
+    free(b);
+    if (st != SLANT_OK) return st;
+
+    /* FEAT: keys in row order, recovered from the table. */
+    size_t n = t->n_feat, feat_len = 8 + n * 8 + n * (size_t)L * 4;
+    b = calloc(1, feat_len);
+    if (!b) return SLANT_ENOMEM;
+    mio_put_u64(b, n);
+    for (size_t i = 0; i < t->table_cap; i++)
+        if (t->keys[i]) mio_put_u64(b + 8 + (size_t)t->rows[i] * 8, t->keys[i]);
+    p = b + 8 + n * 8;
+    for (size_t i = 0; i < n * (size_t)L; i++, p += 4) {
+        uint32_t bits;
+        memcpy(&bits, &t->w[i], 4);
+        mio_put_u32(p, bits);
+    }
+    st = mio_writer_add(w, "FEAT", b, feat_len);
+    free(b);
+    return st;
+}
+
+static slant_status save_clusters(const slant_model *m, mio_writer *w) {
+    size_t n = m->clusters.n, len = 8 + n * 13;
+    uint8_t *b = malloc(len);
+    if (!b) return SLANT_ENOMEM;
+    mio_put_u64(b, n);
+    for (size_t i = 0; i < n; i++) {
+        mio_put_u64(b + 8 + i * 8, m->clusters.word_hash[i]);
+        mio_put_u32(b + 8 + n * 8 + i * 4, m->clusters.cluster[i]);
+        b[8 + n * 12 + i] = m->clusters.depth[i];
+    }
+    slant_status st = mio_writer_add(w, "CLUS", b, len);
+    free(b);
+    return st;
+}
+
+slant_status model_save(const slant_model *m, const char *path, slant_error *err) {
+    mio_writer w;
+    mio_writer_init(&w);
+    const char *meta = m->meta_json ? m->meta_json : "{}";
+    slant_status st = mio_writer_add(&w, "META", meta, strlen(meta));
+    if (st == SLANT_OK) st = save_tagger(&m->tagger, &w);
+    if (st == SLANT_OK && m->clusters.n) st = save_clusters(m, &w);
+    if (st == SLANT_OK && m->classifier) {
+        uint8_t *b = NULL; size_t len = 0;
+        st = span_classifier_serialize(m->classifier, &b, &len);
+        if (st == SLANT_OK) st = mio_writer_add(&w, "TECH", b, len);
+        free(b);
+    }
+    if (st == SLANT_OK) st = mio_write(&w, path, err);
+    else err_set(err, st, path, -1, -1, "cannot build the model: %s", slant_strerror(st));
+    mio_writer_fini(&w);
+    return st;
+}
+
+/* ---- load ---- */
+
+static slant_status bad(slant_error *err, const char *path, const char *what) {
+    return err_set(err, SLANT_EFORMAT, path, -1, -1, "model section %s", what);
+}
+
+static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *path,
+                                slant_error *err) {
+    const mio_section *s = mio_find(f, "TAGR");
+    if (!s || s->len < 24) return bad(err, path, "TAGR is missing or too short");
+    uint32_t L = mio_get_u32(s->data);
+    if (L < 2 || L > TAGGER_MAX_LABELS) return bad(err, path, "TAGR has an invalid label count");
+    if (s->len != 24 + 8 * (uint64_t)(L * L + L)) return bad(err, path, "TAGR length does not match its label count");
+    t->L = (int)L;
+    t->feat_version = mio_get_u32(s->data + 4);
+    if (t->feat_version != FEAT_VERSION)
+        return err_set(err, SLANT_EVERSION, path, -1, -1,
+                       "model features version %u, this build computes %u: retrain the model",
+                       t->feat_version, FEAT_VERSION);
+    t->decoding.threshold = mio_get_f64(s->data + 8);
+    t->decoding.gap = mio_get_u32(s->data + 16);
+    t->decoding.min_len = mio_get_u32(s->data + 20);
+    const uint8_t *p = s->data + 24;
+    for (uint32_t i = 0; i < L * L; i++, p += 8) t->trans[i] = mio_get_f64(p);
+    for (uint32_t i = 0; i < L; i++, p += 8) t->start[i] = mio_get_f64(p);
+
+    s = mio_find(f, "FEAT");
+    if (!s || s->len < 8) return bad(err, path, "FEAT is missing or too short");
+    uint64_t n = mio_get_u64(s->data);
+    if (n > (s->len - 8) / (8 + 4 * (uint64_t)L) || s->len != 8 + n * 8 + n * L * 4)
+        return bad(err, path, "FEAT length does not match its feature count");
+    uint64_t *keys = malloc((size_t)n * sizeof *keys + 1);
+    t->w = malloc((size_t)(n * L) * sizeof *t->w + 1);
+    if (!keys || !t->w) { free(keys); return SLANT_ENOMEM; }
+    for (uint64_t i = 0; i < n; i++) keys[i] = mio_get_u64(s->data + 8 + i * 8);
+    p = s->data + 8 + n * 8;
+    for (uint64_t i = 0; i < n * L; i++, p += 4) {
+        uint32_t bits = mio_get_u32(p);
+        memcpy(&t->w[i], &bits, 4);
+    }
+    t->n_feat = (size_t)n;
+    slant_status st = tagger_build_table(t, keys, (size_t)n);
+    free(keys);
+    return st;
+}
+
+static slant_status load_clusters(slant_model *m, const mio_file *f, const char *path,
+                                  slant_error *err) {
+    const mio_section *s = mio_find(f, "CLUS");
+    if (!s) return SLANT_OK;
+    if (s->len < 8) return bad(err, path, "CLUS is too short");
+    uint64_t n = mio_get_u64(s->data);
+    if (n > (s->len - 8) / 13 || s->len != 8 + n * 13) return bad(err, path, "CLUS length does not match its count");
+    m->cluster_words = malloc((size_t)n * 8 + 1);
+    m->cluster_paths = malloc((size_t)n * 4 + 1);
+    m->cluster_depths = malloc((size_t)n + 1);
+    if (!m->cluster_words || !m->cluster_paths || !m->cluster_depths) return SLANT_ENOMEM;
+    for (uint64_t i = 0; i < n; i++) {
+        m->cluster_words[i] = mio_get_u64(s->data + 8 + i * 8);
+        if (i && m->cluster_words[i] <= m->cluster_words[i - 1]) return bad(err, path, "CLUS words are not sorted");
+        m->cluster_paths[i] = mio_get_u32(s->data + 8 + n * 8 + i * 4);
+        m->cluster_depths[i] = s->data[8 + n * 12 + i];
+    }
+    m->clusters.word_hash = m->cluster_words;
+    m->clusters.cluster = m->cluster_paths;
+    m->clusters.depth = m->cluster_depths;
+    m->clusters.n = (size_t)n;
+    m->resources.clusters = &m->clusters;
+    return SLANT_OK;
+}
+
+static void load_meta(slant_model *m, const mio_file *f) {
+    const mio_section *s = mio_find(f, "META");
+    size_t len = s ? (size_t)s->len : 0;
+    m->meta_json = malloc(len + 1);
+    if (!m->meta_json) return;
+    if (len) memcpy(m->meta_json, s->data, len);
+    m->meta_json[len] = '\0';
+    cJSON *j = cJSON_ParseWithLength(m->meta_json, len);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "version");
+    snprintf(m->name, sizeof m->name, "%s", cJSON_IsString(name) ? name->valuestring : "unnamed");
+    snprintf(m->version, sizeof m->version, "%s", cJSON_IsString(ver) ? ver->valuestring : "0");
+    cJSON_Delete(j);
+}
+
+slant_status slant_model_load(const char *path, slant_model **out, slant_error *err) {
+    mio_file f;
+    memset(&f, 0, sizeof f);
+    slant_model *m = NULL;
+    slant_status st;
+    *out = NULL;
+    slant_error_clear(err);
+    if ((st = mio_read(path, &f, err)) != SLANT_OK) goto fail;
+    if (!(m = model_new())) { st = SLANT_ENOMEM; goto fail; }
+    load_meta(m, &f);
+    if (!m->meta_json) { st = SLANT_ENOMEM; goto fail; }
+    if ((st = load_tagger(&m->tagger, &f, path, err)) != SLANT_OK) goto fail;
+    if ((st = load_clusters(m, &f, path, err)) != SLANT_OK) goto fail;
+    const mio_section *tech = mio_find(&f, "TECH");
+    if (tech && (st = span_classifier_parse(tech->data, (size_t)tech->len, &m->classifier)) != SLANT_OK) {
+        err_set(err, st, path, -1, -1, "model section TECH is malformed");
+        goto fail;
+    }
+    mio_fini(&f);
+    *out = m;
+    return SLANT_OK;
+fail:
+    if (err && err->status == SLANT_OK) err_set(err, st, path, -1, -1, "%s", slant_strerror(st));
+    mio_fini(&f);
+    slant_model_free(m);
+    return st;
+}

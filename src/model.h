@@ -1,0 +1,83 @@
+/*
+ * The slant model in memory and its sections in the model file (the
+ * container is model_io.h; payload layouts are in docs/FORMAT.md):
+ *   META  JSON text: name, version, training options, corpus, dev scores
+ *   TAGR  span tagger: labels, decoding rule, transitions
+ *   FEAT  span tagger: sorted feature hashes and their weights
+ *   TECH  technique classifier (span_classifier.h), optional
+ *   CLUS  word clusters used by the features, optional
+ * A loaded model is immutable and shared read-only by threads.
+ */
+#ifndef SLANT_MODEL_H
+#define SLANT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "slant.h"
+#include "token_features.h"
+
+#define TAGGER_MAX_LABELS 8
+
+/* How marginals become spans: a token belongs to a span when
+ * P(label != O) >= threshold; runs separated by at most `gap` tokens are
+ * joined; runs shorter than min_len tokens are dropped. */
+typedef struct {
+    double threshold;
+    uint32_t gap;
+    uint32_t min_len;
+} tagger_decoding;
+
+typedef struct {
+    int L;                          /* labels: 0 = O, then B, I (BIO) */
+    uint32_t feat_version;          /* FEAT_VERSION the weights were trained with */
+    tagger_decoding decoding;       /* tuned on dev */
+    double trans[TAGGER_MAX_LABELS * TAGGER_MAX_LABELS]; /* L x L */
+    double start[TAGGER_MAX_LABELS];/* L */
+    size_t n_feat;
+    uint64_t *keys;                 /* table_cap: open-addressed feature hashes, 0 = empty */
+    uint32_t *rows;                 /* table_cap: row of each key in w */
+    size_t table_cap;               /* power of two >= 2 n_feat */
+    float *w;                       /* n_feat x L state weights */
+} tagger_model;
+
+/* Technique classifier data lives behind an opaque pointer so tagging does
+ * not depend on it (span_classifier.h). */
+struct span_classifier;
+
+struct slant_model {
+    tagger_model tagger;
+    struct span_classifier *classifier; /* NULL when the model has none */
+    uint64_t *cluster_words;        /* clusters for the features, may be empty */
+    uint32_t *cluster_paths;
+    uint8_t *cluster_depths;
+    feat_clusters clusters;
+    feat_resources resources;
+    char *meta_json;                /* NUL-terminated copy of META */
+    char name[64];                  /* from META, e.g. "slant-default" */
+    char version[32];               /* from META */
+};
+
+/* Looks a feature hash up; returns its row or UINT32_MAX. */
+static inline uint32_t tagger_find(const tagger_model *t, uint64_t key) {
+    size_t mask = t->table_cap - 1, i = (size_t)(key ^ (key >> 29)) & mask;
+    if (t->table_cap == 0) return UINT32_MAX;
+    while (t->keys[i]) {
+        if (t->keys[i] == key) return t->rows[i];
+        i = (i + 1) & mask;
+    }
+    return UINT32_MAX;
+}
+
+/* Builds the lookup table for sorted-or-not keys[0..n) (n_feat rows);
+ * takes ownership of nothing. Returns SLANT_ENOMEM on failure. Key 0 is
+ * reserved as "empty" and must not occur (callers remap it). */
+slant_status tagger_build_table(tagger_model *t, const uint64_t *keys, size_t n);
+
+/* Writes a model: the tagger (with its weights as given), the optional
+ * classifier and clusters, and meta_json. */
+slant_status model_save(const slant_model *m, const char *path, slant_error *err);
+
+/* slant_model_free-compatible init of an empty model. */
+slant_model *model_new(void);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * Span tagging (tagger.h). T = tokens, L = labels (0 = O). Emissions are
+ * the sums of the float weights of each token's known features; the CRF
+ * kernels (crf.h) give posterior marginals; P(inside) = 1 - P(O).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "crf.h"
+#include "tagger.h"
+
+slant_status tagger_work_init(tagger_work *w) {
+    memset(w, 0, sizeof *w);
+    feat_seq_init(&w->feats);
+    w->fctx = feat_ctx_new();
+    return w->fctx ? SLANT_OK : SLANT_ENOMEM;
+}
+
+void tagger_work_fini(tagger_work *w) {
+    feat_ctx_free(w->fctx);
+    feat_seq_fini(&w->feats);
+    free(w->ids); free(w->id_offs);
+    free(w->emit); free(w->alpha); free(w->beta); free(w->marg); free(w->p_span);
+    memset(w, 0, sizeof *w);
+}
+
+static int grow_tokens(tagger_work *w, size_t T) {
+    if (T + 1 <= w->cap_tok) return 1;
+    size_t cap = w->cap_tok ? w->cap_tok : 1024;
+    while (cap < T + 1) cap *= 2;
+    size_t tl = cap * TAGGER_MAX_LABELS;
+    double **bufs[] = {&w->emit, &w->alpha, &w->beta, &w->marg};
+    for (size_t i = 0; i < 4; i++) {
+        double *p = realloc(*bufs[i], tl * sizeof *p);
+        if (!p) return 0;
+        *bufs[i] = p;
+    }
+    double *ps = realloc(w->p_span, cap * sizeof *ps);
+    if (!ps) return 0;
+    w->p_span = ps;
+    uint32_t *o = realloc(w->id_offs, cap * sizeof *o);
+    if (!o) return 0;
+    w->id_offs = o;
+    w->cap_tok = cap;
+    return 1;
+}
+
+slant_status tagger_marginals(const slant_model *m, tagger_work *w,
+                              const char *text, const tok_doc *d) {
+    const tagger_model *tm = &m->tagger;
+    size_t T = d->n_tokens;
+    int L = tm->L;
+    slant_status st = feat_extract(w->fctx, &m->resources, text, d, &w->feats);
+    if (st != SLANT_OK) return st;
+    if (!grow_tokens(w, T)) return SLANT_ENOMEM;
+    for (size_t t = 0; t < T; t++) {
+        double *e = w->emit + t * (size_t)L;
+        for (int y = 0; y < L; y++) e[y] = 0.0;
+        for (uint32_t k = w->feats.offs[t]; k < w->feats.offs[t + 1]; k++) {
+            uint32_t row = tagger_find(tm, w->feats.hashes[k]);
+            if (row == UINT32_MAX) continue;
+            const float *wr = tm->w + (size_t)row * (size_t)L;
+            for (int y = 0; y < L; y++) e[y] += (double)wr[y];
+        }
+    }
+    if (T == 0) return SLANT_OK;
+    crf_forward_backward((int)T, L, w->emit, tm->trans, tm->start, w->alpha, w->beta, w->marg);
+    for (size_t t = 0; t < T; t++) {
+        double p = 1.0 - w->marg[t * (size_t)L];
+        w->p_span[t] = p < 0 ? 0 : p > 1 ? 1 : p;
+    }
+    return SLANT_OK;
+}
+
+static int spans_push(tagger_spans *s, tagger_span v) {
+    if (s->len == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        tagger_span *p = realloc(s->items, cap * sizeof *p);
+        if (!p) return 0;
+        s->items = p; s->cap = cap;
+    }
+    s->items[s->len++] = v;
+    return 1;
+}
+
+slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding *dec,
+                           tagger_spans *out) {
+    out->len = 0;
+    size_t t = 0;
+    while (t < T) {
+        if (p_span[t] < dec->threshold) { t++; continue; }
+        size_t first = t, last = t + 1;
+        /* Extend over short dips: a run continues if another token above
+         * the threshold follows within `gap` tokens. */
+        for (;;) {
+            while (last < T && p_span[last] >= dec->threshold) last++;
+            size_t next = last;
+            while (next < T && next - last < dec->gap && p_span[next] < dec->threshold) next++;
+            if (next < T && next > last && next - last <= dec->gap && p_span[next] >= dec->threshold) {
+                last = next;
+                continue;
+            }
+            break;
+        }
+        if (last - first >= (dec->min_len ? dec->min_len : 1)) {
+            double sum = 0;
+            for (size_t k = first; k < last; k++) sum += p_span[k];
+            tagger_span sp = {(uint32_t)first, (uint32_t)last, sum / (double)(last - first)};
+            if (!spans_push(out, sp)) return SLANT_ENOMEM;
+        }
+        t = last;
+    }
+    return SLANT_OK;
+}
+
+void tagger_spans_fini(tagger_spans *s) {
+    free(s->items);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,42 @@
+/*
+ * Span tagging with a trained tagger_model (model.h): tokens -> features ->
+ * CRF marginals -> spans by the decoding rule. T = tokens, L = labels.
+ * A tagger_work holds every buffer one thread needs, grown to the largest
+ * article it has seen, so tagging a batch allocates nothing per article.
+ */
+#ifndef SLANT_TAGGER_H
+#define SLANT_TAGGER_H
+
+#include "model.h"
+#include "tokenize.h"
+#include "token_features.h"
+
+typedef struct {
+    feat_ctx *fctx;
+    feat_seq feats;
+    uint32_t *ids; size_t cap_ids;     /* known feature rows of all tokens */
+    uint32_t *id_offs; size_t cap_tok; /* T+1 */
+    double *emit, *alpha, *beta, *marg;/* T x L each */
+    double *p_span;                    /* T: P(token inside a span) */
+} tagger_work;
+
+slant_status tagger_work_init(tagger_work *w);
+void tagger_work_fini(tagger_work *w);
+
+/* A span in tokens, [first,last), with its mean P(inside). */
+typedef struct { uint32_t first, last; double confidence; } tagger_span;
+
+typedef struct { tagger_span *items; size_t len, cap; } tagger_spans;
+
+/* Computes w->p_span for the tokens of d over text. */
+slant_status tagger_marginals(const slant_model *m, tagger_work *w,
+                              const char *text, const tok_doc *d);
+
+/* Turns p_span[0..T) into spans with rule dec (appending to out, which is
+ * cleared first). Tokens never join across more than dec->gap tokens. */
+slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding *dec,
+                           tagger_spans *out);
+
+void tagger_spans_fini(tagger_spans *s);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * Token features for the span tagger (token_features.h). One pass computes, per
+ * token, hashes of its lower-cased form, stem and shape; a second pass emits
+ * window, sentence and article features from them.
+ *
+ * Templates (the number is mixed into the hash, never reuse one):
+ *   1 bias                    2..6  lower w[-2..+2]      7..9  stem w[-1..+1]
+ *   10..12 shape w[-1..+1]    13,14 bigrams w[-1]w[0], w[0]w[+1]
+ *   15,16 prefix3, suffix3    17 kind             18 inside quotes
+ *   19 position in sentence   20 sentence length  21 sentence punctuation
+ *   22 sentence persons       23 sentence in article  24 title line
+ *   25 word repeated in article  26 bigram repeated   27..29 clusters
+ *   30 all-caps word          31 lower w[0] x in-quotes
+ *   32 stem bigram w[-1]w[0]  33 sentence first word   34 distance to quote
+ *   35 trigram w[-1]w[0]w[+1]
+ * The feature set was chosen by dev-set SI F1 (bench/RESULTS.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libstemmer.h>
+#include <utf8proc.h>
+#include "token_features.h"
+
+struct feat_ctx {
+    struct sb_stemmer *stemmer;   /* not thread-safe: one per context */
+    uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
+    uint8_t *in_quote;            /* T: 1 inside a quotation */
+    uint8_t *flags;               /* T: FLAG_* */
+    uint64_t *sorted;             /* 2T: scratch for repetition counts */
+    size_t cap;                   /* capacity of the per-token arrays */
+};
+
+enum { FLAG_ALLCAPS = 1, FLAG_CONTENT = 2, FLAG_REPEATED = 4, FLAG_REPEATED3 = 8,
+       FLAG_BIGRAM_REPEATED = 16 };
+
+/* ---- hashing ---- */
+
+/* splitmix64 finaliser: spreads template and value bits over the word. */
+static uint64_t mix64(uint64_t x) {
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n) {
+    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a offset basis */
+    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
+    return mix64(h);
+}
+
+static uint64_t feat(uint64_t tmpl, uint64_t v) { return mix64(v ^ (tmpl * 0x9e3779b97f4a7c15ULL)); }
+static uint64_t feat2(uint64_t tmpl, uint64_t a, uint64_t b) { return feat(tmpl, mix64(a) ^ (b * 31)); }
+
+uint64_t feat_word_hash(const char *lower, size_t len) { return hash_bytes(lower, len); }
+
+/* ---- per-token values ---- */
+
+size_t feat_lower(const char *text, size_t len, char *out, size_t cap) {
+    size_t o = 0, i = 0;
+    if (cap == 0) return 0;
+    while (i < len && o + 4 < cap) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch < 0x80) {
+            out[o++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) { i++; continue; }
+        i += (size_t)n;
+        /* The curly apostrophe reads as the straight one: "Putin’s" = "Putin's". */
+        if (cp == 0x2019) { out[o++] = '\''; continue; }
+        o += (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)out + o);
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Word shape with runs collapsed: "Putin" -> "Xx", "2,300" -> "d,d". */
+static uint64_t shape_hash(const char *p, size_t n, int *allcaps) {
+    char buf[16];
+    size_t o = 0;
+    int upper = 0, lower = 0;
+    for (size_t i = 0; i < n && o < sizeof buf; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        char c = ch >= 'A' && ch <= 'Z' ? 'X' : ch >= 'a' && ch <= 'z' ? 'x'
+               : ch >= '0' && ch <= '9' ? 'd' : ch >= 0x80 ? 'u' : (char)ch;
+        if (c == 'X') upper++;
+        if (c == 'x') lower++;
+        if (ch >= 0x80 && (ch & 0xC0) == 0x80) continue;  /* continuation byte */
+        if (o == 0 || buf[o - 1] != c) buf[o++] = c;
+    }
+    *allcaps = upper >= 2 && lower == 0;
+    return hash_bytes(buf, o);
+}
+
+static const char *const stop_words[] = {
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for",
+    "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "it",
+    "its", "that", "this", "he", "she", "they", "his", "her", "their", "said",
+    "has", "have", "had", "not", "will", "would", "who", "which", "what", NULL};
+
+static int is_stop(const char *w, size_t n) {
+    for (int i = 0; stop_words[i]; i++)
+        if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0) return 1;
+    return 0;
+}
+
+static int word_is(const char *w, size_t n, const char *const *list) {
+    for (int i = 0; list[i]; i++)
+        if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0) return 1;
+    return 0;
+}
+
+static const char *const first_person[] = {"i", "we", "us", "our", "ours", "my", "me", "mine", NULL};
+static const char *const second_person[] = {"you", "your", "yours", NULL};
+
+/* ---- context ---- */
+
+feat_ctx *feat_ctx_new(void) {
+    feat_ctx *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->stemmer = sb_stemmer_new("english", NULL);
+    if (!c->stemmer) { free(c); return NULL; }
+    return c;
+}
+
+void feat_ctx_free(feat_ctx *c) {
+    if (!c) return;
+    sb_stemmer_delete(c->stemmer);
+    free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
+    free(c->in_quote); free(c->flags); free(c->sorted);
+    free(c);
+}
+
+static int ctx_reserve(feat_ctx *c, size_t T) {
+    if (T <= c->cap) return 1;
+    size_t cap = c->cap ? c->cap : 1024;
+    while (cap < T) cap *= 2;
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf};
+    for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
+        uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
+        if (!p) return 0;
+        *u64[i] = p;
+    }
+    uint8_t *q = realloc(c->in_quote, cap);
+    if (!q) return 0;
+    c->in_quote = q;
+    q = realloc(c->flags, cap);
+    if (!q) return 0;
+    c->flags = q;
+    uint64_t *s = realloc(c->sorted, 2 * cap * sizeof *s);
+    if (!s) return 0;
+    c->sorted = s;
+    c->cap = cap;
+    return 1;
+}
+
+void feat_seq_init(feat_seq *s) { memset(s, 0, sizeof *s); }
+void feat_seq_fini(feat_seq *s) { free(s->hashes); free(s->offs); memset(s, 0, sizeof *s); }
+
+static int seq_push(feat_seq *s, uint64_t h) {
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4096;
+        uint64_t *p = realloc(s->hashes, cap * sizeof *p);
+        if (!p) return 0;
+        s->hashes = p; s->cap = cap;
+    }
+    s->hashes[s->n++] = h;
+    return 1;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
+    size_t k = lo;
+    while (k < n && v[k] == key) k++;
+    return k - lo;
+}
+
+static int is_quote(const char *p, size_t n) {
+    return (n == 1 && *p == '"') || (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 ||
+                                               memcmp(p, "\xe2\x80\x9d", 3) == 0));
+}
+
+/* ---- extraction ---- */
+
+static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
+    uint64_t b = 0;
+    while (b < n_edges && v >= edges[b]) b++;
+    return b;
+}
+
+static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
+    if (!cl || cl->n == 0) return 0;
+    size_t lo = 0, hi = cl->n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
+    if (lo == cl->n || cl->word_hash[lo] != word) return 0;
+    *path = cl->cluster[lo]; *depth = cl->depth[lo];
+    return 1;
+}
+
+slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text,
+                          const tok_doc *d, feat_seq *s) {
+    size_t T = d->n_tokens;
+    char low[256];
+    s->n = 0;
+    s->T = T;
+    if (T + 1 > s->cap_offs) {
+        uint32_t *o = realloc(s->offs, (T + 1) * sizeof *o);
+        if (!o) return SLANT_ENOMEM;
+        s->offs = o; s->cap_offs = T + 1;
+    }
+    if (!ctx_reserve(c, T + 1)) return SLANT_ENOMEM;
+
+    /* Pass 1: per-token hashes. */
+    for (size_t t = 0; t < T; t++) {
+        const tok_token *k = &d->tokens[t];
+        const char *p = text + k->start;
+        size_t n = k->end - k->start;
+        size_t ln = feat_lower(p, n, low, sizeof low);
+        int allcaps = 0;
+        c->lower[t] = hash_bytes(low, ln);
+        c->shape[t] = shape_hash(p, n, &allcaps);
+        const sb_symbol *st = k->kind == TOK_WORD
+            ? sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln) : NULL;
+        c->stem[t] = st ? hash_bytes((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : c->lower[t];
+        c->pre[t] = hash_bytes(low, ln < 3 ? ln : 3);
+        c->suf[t] = hash_bytes(low + (ln < 3 ? 0 : ln - 3), ln < 3 ? ln : 3);
+        c->flags[t] = (uint8_t)((allcaps ? FLAG_ALLCAPS : 0) |
+                                (k->kind == TOK_WORD && ln >= 4 && !is_stop(low, ln) ? FLAG_CONTENT : 0));
+    }
+
+    /* Repetition: content words and bigrams that recur in the article. */
+    size_t nw = 0;
+    for (size_t t = 0; t < T; t++)
+        if (c->flags[t] & FLAG_CONTENT) c->sorted[nw++] = c->stem[t];
+    qsort(c->sorted, nw, sizeof *c->sorted, cmp_u64);
+    for (size_t t = 0; t < T; t++) {
+        if (!(c->flags[t] & FLAG_CONTENT)) continue;
+        size_t k = count_sorted(c->sorted, nw, c->stem[t]);
+        if (k >= 2) c->flags[t] |= FLAG_REPEATED;
+        if (k >= 3) c->flags[t] |= FLAG_REPEATED3;
+    }
+    size_t nb = 0;
+    for (size_t t = 0; t + 1 < T; t++)
+        if (d->tokens[t].kind == TOK_WORD && d->tokens[t + 1].kind == TOK_WORD)
+            c->sorted[nb++] = mix64(c->lower[t]) ^ c->lower[t + 1];
+    qsort(c->sorted, nb, sizeof *c->sorted, cmp_u64);
+    for (size_t t = 0; t + 1 < T; t++)
+        if (d->tokens[t].kind == TOK_WORD && d->tokens[t + 1].kind == TOK_WORD &&
+            count_sorted(c->sorted, nb, mix64(c->lower[t]) ^ c->lower[t + 1]) >= 2) {
+            c->flags[t] |= FLAG_BIGRAM_REPEATED;
+            c->flags[t + 1] |= FLAG_BIGRAM_REPEATED;
+        }
+
+    static const size_t len_edges[] = {4, 8, 13, 20, 30, 45};
+    static const size_t sent_edges[] = {1, 2, 4, 8, 16, 32};
+    uint64_t none = 0x5bd1e995u;   /* value for positions outside the article */
+    for (size_t si = 0; si < d->n_sentences; si++) {
+        const tok_sentence *sn = &d->sentences[si];
+        size_t first = sn->first, last = sn->last, len = last - first;
+        /* Sentence-level cues. */
+        int excl = 0, quest = 0, quotes = 0, p1 = 0, p2 = 0;
+        int inq = 0;
+        for (size_t t = first; t < last; t++) {
+            const tok_token *k = &d->tokens[t];
+            const char *p = text + k->start;
+            size_t n = k->end - k->start;
+            if (k->kind == TOK_PUNCT) {
+                if (n == 1 && *p == '!') excl = 1;
+                if (n == 1 && *p == '?') quest = 1;
+                if (is_quote(p, n)) { quotes++; inq = !inq; c->in_quote[t] = 1; continue; }
+            }
+            c->in_quote[t] = (uint8_t)inq;
+            if (k->kind == TOK_WORD && n <= 5) {
+                size_t ln = feat_lower(p, n, low, sizeof low);
+                if (word_is(low, ln, first_person)) p1 = 1;
+                if (word_is(low, ln, second_person)) p2 = 1;
+            }
+        }
+        uint64_t sent_punct = (uint64_t)(excl | quest << 1 | (quotes > 0) << 2);
+        uint64_t persons = (uint64_t)(p1 | p2 << 1);
+        uint64_t len_b = bucket(len, len_edges, 6);
+        uint64_t sidx = bucket(si, sent_edges, 6);
+        int title = si == 0;   /* line 1 of a corpus article is its title */
+        uint64_t first_word = c->lower[first];
+        size_t last_quote = (size_t)-1;
+
+        for (size_t t = first; t < last; t++) {
+            s->offs[t] = (uint32_t)s->n;
+            const tok_token *k = &d->tokens[t];
+            uint64_t lw[5];
+            for (int o = -2; o <= 2; o++) {
+                long u = (long)t + o;
+                lw[o + 2] = u >= 0 && (size_t)u < T ? c->lower[u] : none;
+            }
+            uint64_t stm1 = t > 0 ? c->stem[t - 1] : none, stp1 = t + 1 < T ? c->stem[t + 1] : none;
+            uint64_t shm1 = t > 0 ? c->shape[t - 1] : none, shp1 = t + 1 < T ? c->shape[t + 1] : none;
+            size_t pos = t - first;
+            uint64_t posb = pos == 0 ? 0 : pos == len - 1 ? 1 : 2 + (uint64_t)(5 * pos / len);
+            if (is_quote(text + k->start, k->end - k->start)) last_quote = t;
+            uint64_t qdist = last_quote == (size_t)-1 ? 9 : t - last_quote > 8 ? 8 : t - last_quote;
+            int ok = seq_push(s, feat(1, 0))
+                && seq_push(s, feat(2, lw[0])) && seq_push(s, feat(3, lw[1]))
+                && seq_push(s, feat(4, lw[2])) && seq_push(s, feat(5, lw[3]))
+                && seq_push(s, feat(6, lw[4]))
+                && seq_push(s, feat(7, stm1)) && seq_push(s, feat(8, c->stem[t]))
+                && seq_push(s, feat(9, stp1))
+                && seq_push(s, feat(10, shm1)) && seq_push(s, feat(11, c->shape[t]))
+                && seq_push(s, feat(12, shp1))
+                && seq_push(s, feat2(13, lw[1], lw[2])) && seq_push(s, feat2(14, lw[2], lw[3]))
+                && seq_push(s, feat(15, c->pre[t])) && seq_push(s, feat(16, c->suf[t]))
+                && seq_push(s, feat(17, k->kind))
+                && seq_push(s, feat(18, c->in_quote[t]))
+                && seq_push(s, feat(19, posb))
+                && seq_push(s, feat(20, len_b))
+                && seq_push(s, feat(21, sent_punct))
+                && seq_push(s, feat(22, persons))
+                && seq_push(s, feat(23, sidx))
+                && seq_push(s, feat(24, (uint64_t)title))
+                && seq_push(s, feat(25, (uint64_t)((c->flags[t] & FLAG_REPEATED) != 0) |
+                                        (uint64_t)((c->flags[t] & FLAG_REPEATED3) != 0) << 1))
+                && seq_push(s, feat(26, (uint64_t)((c->flags[t] & FLAG_BIGRAM_REPEATED) != 0)))
+                && seq_push(s, feat(30, (uint64_t)((c->flags[t] & FLAG_ALLCAPS) != 0)))
+                && seq_push(s, feat2(31, lw[2], c->in_quote[t]))
+                && seq_push(s, feat2(32, stm1, c->stem[t]))
+                && seq_push(s, feat2(33, first_word, posb == 0))
+                && seq_push(s, feat(34, qdist))
+                && seq_push(s, feat2(35, mix64(lw[1]) ^ lw[2], lw[3]));
+            if (!ok) return SLANT_ENOMEM;
+            uint32_t path; uint8_t depth;
+            if (r && cluster_of(r->clusters, c->lower[t], &path, &depth)) {
+                static const uint8_t lens[3] = {4, 8, 12};
+                for (int i = 0; i < 3; i++) {
+                    uint8_t dl = lens[i] < depth ? lens[i] : depth;
+                    uint64_t pref = dl ? (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32 : 0;
+                    if (!seq_push(s, feat((uint64_t)(27 + i), pref))) return SLANT_ENOMEM;
+                }
+            }
+        }
+    }
+    s->offs[T] = (uint32_t)s->n;
+    return SLANT_OK;
+}
