@@ -1,0 +1,166 @@
+/*
+ * slant train: trains the span tagger (and, once it exists, the technique
+ * classifier) from an article folder and a label file, tunes decoding on a
+ * dev set, and writes one model file. Never overwrites a file without --force.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "commands.h"
+#include "options.h"
+#include "corpus.h"
+#include "labels.h"
+#include "model.h"
+#include "tagger_train.h"
+
+typedef struct {
+    const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
+    double c1, c2;
+    int iterations, min_count, threads, eval_every, force, quiet;
+} train_args;
+
+#define OFF(f) offsetof(train_args, f)
+static const cli_option train_options[] = {
+    {"articles", 'a', OPT_STRING, NULL, "training articles: a folder of article<ID>.txt", OFF(articles)},
+    {"labels", 'l', OPT_STRING, NULL, "training spans: TC (id technique start end) or SI file/folder", OFF(labels)},
+    {"dev-articles", 0, OPT_STRING, NULL, "development articles, for dev scores and tuning", OFF(dev_articles)},
+    {"dev-labels", 0, OPT_STRING, NULL, "development spans", OFF(dev_labels)},
+    {"output", 'o', OPT_STRING, NULL, "model file to write", OFF(output)},
+    {"name", 0, OPT_STRING, "custom", "model name recorded in the file", OFF(name)},
+    {"c1", 0, OPT_DOUBLE, "0", "L1 regularisation of the tagger (OWL-QN)", OFF(c1)},
+    {"c2", 0, OPT_DOUBLE, "1", "L2 regularisation of the tagger", OFF(c2)},
+    {"iterations", 0, OPT_INT, "150", "L-BFGS iterations of the tagger", OFF(iterations)},
+    {"min-count", 0, OPT_INT, "2", "keep features seen at least this often", OFF(min_count)},
+    {"threads", 'j', OPT_INT, "2", "training threads", OFF(threads)},
+    {"eval-every", 0, OPT_INT, "10", "dev SI F1 every N iterations (0: only at the end)", OFF(eval_every)},
+    {"force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists", OFF(force)},
+    {"quiet", 'q', OPT_FLAG, NULL, "no progress output", OFF(quiet)},
+};
+#define N_OPTS (sizeof train_options / sizeof train_options[0])
+
+static const char *usage_text =
+    "usage: slant train --articles DIR --labels FILE [--dev-articles DIR --dev-labels FILE] -o MODEL";
+
+static void on_progress(void *ctx, int iter, int max_iter, double loss, double dev_f1) {
+    (void)ctx;
+    int tty = isatty(2);
+    if (dev_f1 >= 0)
+        fprintf(stderr, "%siteration %d/%d  loss %.2f  dev SI F1 %.4f%s", tty ? "\r\033[K" : "",
+                iter, max_iter, loss, dev_f1, tty ? "" : "\n");
+    else if (tty)
+        fprintf(stderr, "\r\033[Kiteration %d/%d  loss %.2f", iter, max_iter, loss);
+    fflush(stderr);
+}
+
+static int load_set(const char *articles, const char *labels, corpus *c, lab_list *l,
+                    const char *what) {
+    slant_error err;
+    slant_error_clear(&err);
+    slant_status st = corpus_load(c, articles, 0, &err);
+    if (st != SLANT_OK) return cli_report(what, st, &err);
+    if (c->len == 0) { fprintf(stderr, "slant train: no *.txt articles in %s\n", articles); return EXIT_INPUT; }
+    st = lab_read(labels, LAB_AUTO, l, &err);
+    if (st == SLANT_OK) st = lab_check_bounds(l, corpus_length_of, c, labels, &err);
+    if (st != SLANT_OK) return cli_report(what, st, &err);
+    return EXIT_OK;
+}
+
+int cmd_train(int argc, char **argv) {
+    train_args a;
+    memset(&a, 0, sizeof a);
+    int n_pos = 0, rc;
+    int pr = opts_parse(train_options, N_OPTS, &a, argc, argv, &n_pos, usage_text, "train");
+    if (pr) return pr < 0 ? EXIT_OK : EXIT_INPUT;
+    if (n_pos || !a.articles || !a.labels || !a.output || (!a.dev_articles != !a.dev_labels)) {
+        fprintf(stderr, "%s\n(see 'slant train --help')\n", usage_text);
+        return EXIT_INPUT;
+    }
+    if (!a.force && access(a.output, F_OK) == 0) {
+        fprintf(stderr, "slant train: %s exists; use --force to overwrite it\n", a.output);
+        return EXIT_INPUT;
+    }
+    if (a.threads < 1) a.threads = 1;
+
+    corpus train, dev;
+    lab_list train_gold, dev_gold;
+    corpus_init(&train); corpus_init(&dev);
+    lab_list_init(&train_gold); lab_list_init(&dev_gold);
+    slant_model *m = model_new();
+    cJSON *meta = NULL;
+    char *meta_text = NULL;
+    if (!m) { rc = EXIT_INTERNAL; goto done; }
+    if ((rc = load_set(a.articles, a.labels, &train, &train_gold, "training data")) != EXIT_OK) goto done;
+    if (a.dev_articles && (rc = load_set(a.dev_articles, a.dev_labels, &dev, &dev_gold, "dev data")) != EXIT_OK) goto done;
+
+    tagger_train_opts to;
+    tagger_train_opts_init(&to);
+    to.c1 = a.c1; to.c2 = a.c2; to.max_iter = a.iterations; to.min_count = a.min_count;
+    to.threads = a.threads; to.eval_every = a.eval_every;
+    if (!a.quiet) to.progress = on_progress;
+    if (!a.quiet) fprintf(stderr, "training the span tagger on %zu articles, %zu spans\n", train.len, train_gold.len);
+    tagger_train_report rep;
+    slant_error err;
+    slant_error_clear(&err);
+    clock_t c0 = clock();
+    time_t w0 = time(NULL);
+    slant_status st = tagger_train(m, &train, &train_gold, a.dev_articles ? &dev : NULL,
+                                   a.dev_articles ? &dev_gold : NULL, &to, &rep, &err);
+    if (!a.quiet && isatty(2)) fputc('\n', stderr);
+    if (st != SLANT_OK) { rc = cli_report("training", st, &err); if (st != SLANT_ENOMEM) rc = EXIT_INTERNAL; goto done; }
+
+    meta = cJSON_CreateObject();
+    cJSON_AddStringToObject(meta, "name", a.name);
+    cJSON_AddStringToObject(meta, "version", SLANT_VERSION_STRING);
+    char stamp[32];
+    time_t now = time(NULL);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    cJSON_AddStringToObject(meta, "created", stamp);
+    cJSON *opts = cJSON_AddObjectToObject(meta, "training");
+    opts_to_json(train_options, N_OPTS, &a, opts);
+    cJSON_DeleteItemFromObject(opts, "output");
+    cJSON_DeleteItemFromObject(opts, "force");
+    cJSON_DeleteItemFromObject(opts, "quiet");
+    cJSON_AddNumberToObject(opts, "train_articles", (double)train.len);
+    cJSON_AddNumberToObject(opts, "train_spans", (double)train_gold.len);
+    cJSON_AddNumberToObject(opts, "train_tokens", (double)rep.n_tokens);
+    cJSON_AddNumberToObject(opts, "seconds", difftime(time(NULL), w0));
+    cJSON *tag = cJSON_AddObjectToObject(meta, "tagger");
+    cJSON_AddStringToObject(tag, "labels", "O B I");
+    cJSON_AddNumberToObject(tag, "features", (double)rep.n_feat);
+    cJSON_AddNumberToObject(tag, "iterations", rep.iterations);
+    cJSON_AddNumberToObject(tag, "threshold", m->tagger.decoding.threshold);
+    cJSON_AddNumberToObject(tag, "gap", m->tagger.decoding.gap);
+    cJSON_AddNumberToObject(tag, "min_len", m->tagger.decoding.min_len);
+    if (a.dev_articles) {
+        cJSON *dv = cJSON_AddObjectToObject(meta, "dev");
+        cJSON_AddNumberToObject(dv, "articles", (double)dev.len);
+        cJSON_AddNumberToObject(dv, "si_precision", rep.dev.precision);
+        cJSON_AddNumberToObject(dv, "si_recall", rep.dev.recall);
+        cJSON_AddNumberToObject(dv, "si_f1", rep.dev.f1);
+    }
+    meta_text = cJSON_PrintUnformatted(meta);
+    m->meta_json = meta_text;
+    st = model_save(m, a.output, &err);
+    m->meta_json = NULL;
+    if (st != SLANT_OK) { rc = cli_report("saving the model", st, &err); goto done; }
+    if (!a.quiet) {
+        fprintf(stderr, "tagger: %zu features, %d iterations, %.0f s CPU\n", rep.n_feat, rep.iterations,
+                (double)(clock() - c0) / CLOCKS_PER_SEC);
+        if (a.dev_articles)
+            fprintf(stderr, "dev SI: precision %.4f recall %.4f F1 %.4f (threshold %.3f, gap %u, min length %u)\n",
+                    rep.dev.precision, rep.dev.recall, rep.dev.f1, m->tagger.decoding.threshold,
+                    m->tagger.decoding.gap, m->tagger.decoding.min_len);
+        fprintf(stderr, "wrote %s\n", a.output);
+    }
+    rc = EXIT_OK;
+done:
+    cJSON_Delete(meta);
+    cJSON_free(meta_text);
+    slant_model_free(m);
+    corpus_fini(&train); corpus_fini(&dev);
+    lab_list_fini(&train_gold); lab_list_fini(&dev_gold);
+    return rc;
+}

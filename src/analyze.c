@@ -1,0 +1,103 @@
+/*
+ * slant_analyze (slant.h) and its reusable-buffer form (analyze.h).
+ *
+ * Scores: a sentence's score is the highest P(inside a span) among its
+ * tokens (one loaded phrase makes a sentence propagandistic); the article's
+ * score is the expected share of its tokens that lie inside a span, the mean
+ * of P(inside), so it reads as "how much of this text is propaganda".
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "analyze.h"
+#include "model.h"
+#include "status.h"
+
+void slant_options_init(slant_options *opt) {
+    opt->threshold = -1.0;
+    opt->technique_mask = 0;
+    opt->replace_invalid_utf8 = 0;
+}
+
+slant_status analyze_work_init(analyze_work *w) {
+    memset(w, 0, sizeof *w);
+    text_init(&w->text);
+    tok_doc_init(&w->doc);
+    return tagger_work_init(&w->tagger);
+}
+
+void analyze_work_fini(analyze_work *w) {
+    text_fini(&w->text);
+    tok_doc_fini(&w->doc);
+    tagger_work_fini(&w->tagger);
+    tagger_spans_fini(&w->spans);
+}
+
+void slant_result_free(slant_result *r) {
+    if (!r) return;
+    free(r->fragments);
+    free(r->sentences);
+    free(r);
+}
+
+slant_status analyze_text(const slant_model *m, analyze_work *w, const char *text,
+                          size_t len, const slant_options *opt, slant_result **out,
+                          slant_error *err) {
+    slant_options defaults;
+    slant_result *r = NULL;
+    slant_status st;
+    *out = NULL;
+    if (!opt) { slant_options_init(&defaults); opt = &defaults; }
+    if (!m || (!text && len)) return err_set(err, SLANT_EINVAL, NULL, -1, -1, "no model or no text");
+    if ((st = text_load(&w->text, text ? text : "", len, opt->replace_invalid_utf8, err)) != SLANT_OK)
+        return st;
+    const text_buf *tb = &w->text;
+    if ((st = tok_tokenize(tb->data, tb->len, &w->doc)) != SLANT_OK) goto fail;
+    if ((st = tagger_marginals(m, &w->tagger, tb->data, &w->doc)) != SLANT_OK) goto fail;
+    tagger_decoding dec = m->tagger.decoding;
+    if (opt->threshold >= 0) dec.threshold = opt->threshold;
+    if ((st = tagger_decode(w->tagger.p_span, w->doc.n_tokens, &dec, &w->spans)) != SLANT_OK) goto fail;
+
+    if (!(r = calloc(1, sizeof *r))) { st = SLANT_ENOMEM; goto fail; }
+    const tok_doc *d = &w->doc;
+    r->n_codepoints = tb->n_cp;
+    r->fragments = calloc(w->spans.len ? w->spans.len : 1, sizeof *r->fragments);
+    r->sentences = calloc(d->n_sentences ? d->n_sentences : 1, sizeof *r->sentences);
+    if (!r->fragments || !r->sentences) { st = SLANT_ENOMEM; goto fail; }
+    for (size_t i = 0; i < w->spans.len; i++) {
+        const tagger_span *s = &w->spans.items[i];
+        const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
+        slant_fragment *f = &r->fragments[r->n_fragments++];
+        f->start = a->start; f->end = b->end;
+        f->cp_start = a->cp_start; f->cp_end = b->cp_end;
+        f->technique = -1;
+        f->confidence = s->confidence;
+    }
+    double total = 0;
+    for (size_t t = 0; t < d->n_tokens; t++) total += w->tagger.p_span[t];
+    r->score = d->n_tokens ? total / (double)d->n_tokens : 0.0;
+    for (size_t i = 0; i < d->n_sentences; i++) {
+        const tok_sentence *sn = &d->sentences[i];
+        slant_sentence *o = &r->sentences[r->n_sentences++];
+        o->start = sn->start; o->end = sn->end;
+        o->cp_start = sn->cp_start; o->cp_end = sn->cp_end;
+        double mx = 0;
+        for (uint32_t t = sn->first; t < sn->last; t++)
+            if (w->tagger.p_span[t] > mx) mx = w->tagger.p_span[t];
+        o->score = mx;
+    }
+    *out = r;
+    return SLANT_OK;
+fail:
+    slant_result_free(r);
+    return err_set(err, st, NULL, -1, -1, "analysis failed: %s", slant_strerror(st));
+}
+
+slant_status slant_analyze(const slant_model *m, const char *text, size_t len,
+                           const slant_options *opt, slant_result **out, slant_error *err) {
+    analyze_work w;
+    slant_status st = analyze_work_init(&w);
+    if (st == SLANT_OK) st = analyze_text(m, &w, text, len, opt, out, err);
+    else err_set(err, st, NULL, -1, -1, "out of memory");
+    analyze_work_fini(&w);
+    return st;
+}

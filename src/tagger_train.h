@@ -1,0 +1,47 @@
+/*
+ * Training the span tagger: articles + gold spans -> BIO token labels ->
+ * feature dictionary -> CRF weights (crf_train.h) -> decoding rule tuned for
+ * the official SI score on a development set. Never linked by tagging-only
+ * programs that do not call it.
+ */
+#ifndef SLANT_TAGGER_TRAIN_H
+#define SLANT_TAGGER_TRAIN_H
+
+#include "corpus.h"
+#include "labels.h"
+#include "model.h"
+#include "metrics.h"
+
+typedef struct {
+    double c1, c2;          /* L1 / L2 weights of the CRF objective */
+    int max_iter;           /* L-BFGS iterations */
+    int min_count;          /* keep features seen at least this often */
+    int threads;
+    /* Called with a one-line status after each iteration (may be NULL). */
+    void (*progress)(void *ctx, int iter, int max_iter, double loss, double dev_f1);
+    void *ctx;
+    int eval_every;         /* dev SI F1 every N iterations (0 = only at end) */
+} tagger_train_opts;
+
+void tagger_train_opts_init(tagger_train_opts *o);
+
+typedef struct {
+    metric_prf dev;         /* dev SI score with the tuned decoding */
+    size_t n_feat;          /* features kept in the model */
+    size_t n_tokens;        /* training tokens */
+    int iterations;
+} tagger_train_report;
+
+/* Trains m->tagger (m->resources must be set first if clusters are used).
+ * dev / dev_gold may be NULL: then the decoding keeps its defaults. */
+slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *train_gold,
+                          const corpus *dev, const lab_list *dev_gold,
+                          const tagger_train_opts *o, tagger_train_report *rep,
+                          slant_error *err);
+
+/* Appends the spans that m finds in every article of c to out (SI, technique
+ * -1) using decoding rule dec (NULL = the model's). */
+slant_status tagger_predict_corpus(const slant_model *m, const corpus *c,
+                                   const tagger_decoding *dec, lab_list *out);
+
+#endif
