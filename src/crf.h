@@ -11,18 +11,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Best label path. path: T labels. Returns its score. T may be 0. */
+/* Best label path. path: T labels (output). Returns its score. T may be 0.
+ * Ties go to the lowest label index. work: 2*T*L doubles. */
 double crf_viterbi(int T, int L, const double *emit, const double *trans,
                    const double *start, int *path, double *work /* 2*T*L */);
 
-/* Forward-backward. alpha, beta: T x L work arrays. Returns log Z.
+/* Forward-backward. alpha, beta: T x L work arrays; on return they hold
+ * the log forward and backward scores (see crf.c). Returns log Z (0 when
+ * T == 0).
  * If marg is non-NULL it receives the posterior marginals, T x L,
  * marg[t*L+y] = P(y_t = y | x). */
 double crf_forward_backward(int T, int L, const double *emit,
                             const double *trans, const double *start,
                             double *alpha, double *beta, double *marg);
 
-/* Score of a given label path. */
+/* Adds the expected transition counts to count (L x L, accumulated, not
+ * cleared): count[i*L+j] += sum over t >= 1 of P(y_{t-1}=i, y_t=j | x).
+ * alpha, beta, marg and log_z are crf_forward_backward's results for the
+ * same emit and trans. */
+void crf_expected_transitions(int T, int L, const double *emit,
+                              const double *trans, const double *alpha,
+                              const double *beta, const double *marg,
+                              double log_z, double *count);
+
+/* Score of a given label path. path: T labels. */
 double crf_path_score(int T, int L, const double *emit, const double *trans,
                       const double *start, const int *path);
 
