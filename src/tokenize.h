@@ -57,7 +57,14 @@ void tok_doc_fini(tok_doc *d);
 
 /* Tokenizes text[0..len) (valid UTF-8, len < 4 GiB) into d, replacing what
  * d held; reuses d's arrays, so one tok_doc serves a whole batch without
- * reallocating. Returns SLANT_OK or SLANT_ENOMEM. */
+ * reallocating. Returns SLANT_OK or SLANT_ENOMEM (SLANT_EINVAL when
+ * len >= 4 GiB, which uint32_t offsets cannot hold). Invalid UTF-8 does not
+ * crash it: each bad byte is read as one code point U+FFFD. */
 slant_status tok_tokenize(const char *text, size_t len, tok_doc *d);
+
+/* 1 if word[0..len), without its period, is a known abbreviation such as
+ * "Dr" or "etc" (tokenize_abbrev.c). Initialisms ("U.S") and initials
+ * ("J") are recognised by shape in tokenize.c, not listed. */
+int tok_is_abbrev(const char *word, size_t len);
 
 #endif
