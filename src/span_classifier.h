@@ -1,7 +1,13 @@
 /*
  * Technique classifier for a span of an article (SemEval-2020 Task 11 TC):
- * features of the span and its context -> calibrated probabilities over the
- * SLANT_N_TECHNIQUES techniques. Stored in the model's TECH section.
+ * features of the span and its context (span_features.h) -> a softmax
+ * classifier (linear.h notation: F = features, K = SLANT_N_TECHNIQUES
+ * classes) -> probabilities calibrated by a temperature T. Stored in the
+ * model's TECH section (layout in docs/FORMAT.md). Training lives in
+ * span_classifier_train.h.
+ *
+ * A classifier is immutable once built and may be shared by threads; each
+ * thread classifies through its own span_classifier_work.
  */
 #ifndef SLANT_SPAN_CLASSIFIER_H
 #define SLANT_SPAN_CLASSIFIER_H
@@ -10,15 +16,88 @@
 #include <stdint.h>
 #include "slant.h"
 #include "tokenize.h"
+#include "labels.h"
+#include "corpus.h"
+#include "span_features.h"
 
-typedef struct span_classifier span_classifier;
+#define SC_PAYLOAD_VERSION 1u
 
+typedef struct span_classifier {
+    uint32_t groups;             /* SPF_* feature groups the weights expect */
+    double temperature;          /* T > 0 fitted on held-out spans */
+    double second_threshold;     /* FLC: a fragment also gets the runner-up
+                                    technique when its probability is >= this;
+                                    > 1 means never */
+    size_t n_feat;               /* F */
+    uint64_t *keys;              /* F feature hashes, strictly increasing, nonzero */
+    float *w;                    /* F x K: w[f*K+k] */
+    double bias[SLANT_N_TECHNIQUES]; /* K */
+    uint64_t *table;             /* table_cap open-addressed keys, 0 = empty */
+    uint32_t *rows;              /* table_cap: row of each key */
+    size_t table_cap;            /* power of two >= 2F */
+} span_classifier;
+
+/* Returns a new classifier with F rows of zero weights (keys must be filled
+ * in, then span_classifier_index called), or NULL on out of memory. */
+span_classifier *span_classifier_new(size_t n_feat);
 void span_classifier_free(span_classifier *c);
 
-/* Serializes c into a new buffer (*out, free with free()). */
+/* Builds the lookup table from c->keys. Errors: SLANT_ENOMEM. */
+slant_status span_classifier_index(span_classifier *c);
+
+/* Serializes c into a new buffer (*out, free with free()); the same
+ * classifier always gives the same bytes. Errors: SLANT_ENOMEM. */
 slant_status span_classifier_serialize(const span_classifier *c, uint8_t **out, size_t *len);
 
-/* Parses a TECH payload; *out is new, free with span_classifier_free. */
+/* Parses a TECH payload p[0..len); *out is new, free with
+ * span_classifier_free. Errors: SLANT_EFORMAT (truncated, counts that do
+ * not match the length, unsorted keys, non-finite numbers), SLANT_EVERSION
+ * (a newer payload or feature version), SLANT_ENOMEM. */
 slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier **out);
+
+/* ---- classifying ---- */
+
+typedef struct {
+    spf_ctx *spf;                /* feature scratch (stemmer, token buffers) */
+    spf_list feats;              /* the current span's features */
+} span_classifier_work;
+
+slant_status span_classifier_work_init(span_classifier_work *w);
+void span_classifier_work_fini(span_classifier_work *w);
+
+/* Prepares one article (text tokenized into d; both borrowed until the
+ * next call). Errors: SLANT_ENOMEM. */
+slant_status span_classifier_article(span_classifier_work *w, const char *text,
+                                     const tok_doc *d);
+
+/* scores: K raw scores of the span [cp_start, cp_end) of the current
+ * article (temperature not applied). Errors: SLANT_ENOMEM, SLANT_EINVAL. */
+slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
+                                     uint32_t cp_start, uint32_t cp_end, double *scores);
+
+/* p: K calibrated probabilities summing to 1. */
+slant_status span_classifier_predict(const span_classifier *c, span_classifier_work *w,
+                                     uint32_t cp_start, uint32_t cp_end, double *p);
+
+/* Techniques for one fragment in FLC output: the top one, then the
+ * runner-up when its probability reaches threshold. p: K probabilities;
+ * out: 2 technique indices. Returns how many were written (1 or 2). */
+int span_classifier_flc_labels(const double *p, double threshold, int out[2]);
+
+/* ---- batches ---- */
+
+/* out: N x K scores (calibrated probabilities when calibrated != 0, else
+ * raw scores) of the N spans of `spans`, each looked up by id in articles.
+ * Articles are tokenized once each. Errors: SLANT_EINVAL naming name and
+ * the span's line (unknown article, span beyond its article), SLANT_ENOMEM. */
+slant_status span_classifier_score_list(const span_classifier *c, const corpus *articles,
+                                        const lab_list *spans, const char *name,
+                                        int calibrated, double *out, slant_error *err);
+
+/* One technique per span from N x K probabilities (or scores): spans with
+ * the same (id, start, end) appear in the corpus once per technique, so
+ * the k-th copy of a span in list order gets its k-th most likely
+ * technique. pred: N technique indices. Errors: SLANT_ENOMEM. */
+slant_status span_classifier_assign(const lab_list *spans, const double *p, int *pred);
 
 #endif

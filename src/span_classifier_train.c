@@ -1,0 +1,371 @@
+/*
+ * Technique classifier training (span_classifier_train.h). N = labelled
+ * spans, F = kept features, K = SLANT_N_TECHNIQUES.
+ *
+ * Calibration: the temperature must come from spans the weights never saw,
+ * or it would only undo the overconfidence on training data. Held-out
+ * articles (not spans: copies of a repeated phrase share an article, and
+ * Repetition would leak) train a first model whose held-out scores fix T;
+ * the final model is then trained on everything with the same settings and
+ * given that T. It costs one extra training run (seconds).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "span_classifier_train.h"
+#include "linear.h"
+#include "linear_train.h"
+#include "status.h"
+
+#define K SLANT_N_TECHNIQUES
+
+void sct_opts_init(sct_opts *o) {
+    o->groups = SPF_ALL;
+    o->c2 = 1e-4;
+    o->max_iter = 300;
+    o->min_count = 2;
+    o->threads = 1;
+    o->class_weight_power = 0;
+    o->holdout = 5;
+}
+
+/* ---- examples ---- */
+
+typedef struct {
+    size_t N;
+    uint64_t *hash; float *val; size_t n, cap;  /* all spans' features */
+    size_t *offs;          /* N+1: span i has [offs[i], offs[i+1]) */
+    int *y;                /* N gold techniques */
+    size_t *article;       /* N: rank of the span's article in id order */
+} examples;
+
+static void examples_fini(examples *e) {
+    free(e->hash); free(e->val); free(e->offs); free(e->y); free(e->article);
+}
+
+typedef struct { const char *id; size_t i; } id_index;
+
+static int cmp_id_index(const void *a, const void *b) {
+    const id_index *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Features of every labelled span of gold, in list order. */
+static slant_status extract(const corpus *train, const lab_list *gold, const char *name,
+                            uint32_t groups, examples *e, slant_error *err) {
+    id_index *ord = NULL;
+    size_t *which = NULL;
+    span_classifier_work w;
+    tok_doc d;
+    tok_doc_init(&d);
+    slant_status st = span_classifier_work_init(&w);
+    memset(e, 0, sizeof *e);
+    size_t N = 0;
+    for (size_t i = 0; i < gold->len; i++) N += gold->items[i].technique >= 0;
+    if (st != SLANT_OK) goto fail;
+    if (N == 0) { st = err_set(err, SLANT_EINVAL, name, -1, -1, "no span carries a technique"); goto fail; }
+    e->N = N;
+    ord = malloc(N * sizeof *ord);
+    which = malloc(N * sizeof *which);
+    e->offs = calloc(N + 1, sizeof *e->offs);
+    e->y = malloc(N * sizeof *e->y);
+    e->article = malloc(N * sizeof *e->article);
+    size_t *len = calloc(N, sizeof *len);
+    if (!ord || !which || !e->offs || !e->y || !e->article || !len) { free(len); st = SLANT_ENOMEM; goto fail; }
+    for (size_t i = 0, n = 0; i < gold->len; i++)
+        if (gold->items[i].technique >= 0) { ord[n].id = gold->items[i].id; ord[n].i = i; which[n] = n; n++; }
+    qsort(ord, N, sizeof *ord, cmp_id_index);
+    /* Example n is the n-th labelled span in list order; find it from i. */
+    for (size_t i = 0, n = 0; i < gold->len; i++)
+        if (gold->items[i].technique >= 0) which[n++] = i;
+
+    /* Pass over articles in id order, storing each span's features in a
+     * temporary per-span order, then laying them out in list order. */
+    uint64_t **h = calloc(N, sizeof *h);
+    float **v = calloc(N, sizeof *v);
+    if (!h || !v) { free(h); free(v); free(len); st = SLANT_ENOMEM; goto fail; }
+    const corpus_article *cur = NULL;
+    size_t rank = 0;
+    for (size_t r = 0; r < N && st == SLANT_OK; r++) {
+        const lab_span *s = &gold->items[ord[r].i];
+        /* Position of this span among the labelled ones (list order). */
+        size_t lo = 0, hi = N;
+        while (lo < hi) { size_t m = (lo + hi) / 2; if (which[m] < ord[r].i) lo = m + 1; else hi = m; }
+        size_t n = lo;
+        if (!cur || strcmp(cur->id, s->id) != 0) {
+            if (cur) rank++;
+            if (!(cur = corpus_find(train, s->id))) {
+                st = err_set(err, SLANT_EINVAL, name, (long)s->line, -1,
+                             "span names article %s, which is not among the articles", s->id);
+                break;
+            }
+            if ((st = tok_tokenize(cur->text.data, cur->text.len, &d)) != SLANT_OK) break;
+            if ((st = span_classifier_article(&w, cur->text.data, &d)) != SLANT_OK) break;
+        }
+        if (s->end > cur->text.n_cp || s->start >= s->end) {
+            st = err_set(err, SLANT_EINVAL, name, (long)s->line, -1,
+                         "span [%u,%u) lies beyond article %s (%zu code points)",
+                         s->start, s->end, s->id, cur->text.n_cp);
+            break;
+        }
+        if ((st = spf_span(w.spf, groups, s->start, s->end, &w.feats)) != SLANT_OK) break;
+        h[n] = malloc((w.feats.n ? w.feats.n : 1) * sizeof **h);
+        v[n] = malloc((w.feats.n ? w.feats.n : 1) * sizeof **v);
+        if (!h[n] || !v[n]) { st = SLANT_ENOMEM; break; }
+        memcpy(h[n], w.feats.hash, w.feats.n * sizeof **h);
+        memcpy(v[n], w.feats.val, w.feats.n * sizeof **v);
+        len[n] = w.feats.n;
+        e->y[n] = s->technique;
+        e->article[n] = rank;
+    }
+    if (st == SLANT_OK) {
+        for (size_t n = 0; n < N; n++) e->offs[n + 1] = e->offs[n] + len[n];
+        e->n = e->cap = e->offs[N];
+        e->hash = malloc((e->n ? e->n : 1) * sizeof *e->hash);
+        e->val = malloc((e->n ? e->n : 1) * sizeof *e->val);
+        if (!e->hash || !e->val) st = SLANT_ENOMEM;
+        for (size_t n = 0; n < N && st == SLANT_OK; n++) {
+            memcpy(e->hash + e->offs[n], h[n], len[n] * sizeof *e->hash);
+            memcpy(e->val + e->offs[n], v[n], len[n] * sizeof *e->val);
+        }
+    }
+    for (size_t n = 0; n < N; n++) { free(h[n]); free(v[n]); }
+    free(h); free(v); free(len);
+    if (st != SLANT_OK) goto fail;
+    free(ord); free(which);
+    span_classifier_work_fini(&w);
+    tok_doc_fini(&d);
+    return SLANT_OK;
+fail:
+    if (st == SLANT_ENOMEM) err_set(err, st, name, -1, -1, "out of memory");
+    free(ord); free(which);
+    span_classifier_work_fini(&w);
+    tok_doc_fini(&d);
+    examples_fini(e);
+    memset(e, 0, sizeof *e);
+    return st;
+}
+
+/* keys: the sorted hashes (never 0) found in at least min_count spans. */
+static slant_status dictionary(const examples *e, int min_count, uint64_t **keys, size_t *F) {
+    uint64_t *all = malloc((e->n ? e->n : 1) * sizeof *all);
+    size_t m = 0;
+    *keys = NULL; *F = 0;
+    if (!all) return SLANT_ENOMEM;
+    for (size_t i = 0; i < e->N; i++) {
+        size_t a = m;
+        for (size_t j = e->offs[i]; j < e->offs[i + 1]; j++) if (e->hash[j]) all[m++] = e->hash[j];
+        qsort(all + a, m - a, sizeof *all, cmp_u64);
+        size_t u = a;
+        for (size_t j = a; j < m; j++) if (j == a || all[j] != all[u - 1]) all[u++] = all[j];
+        m = u;
+    }
+    qsort(all, m, sizeof *all, cmp_u64);
+    size_t f = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j < m && all[j] == all[i]) j++;
+        if (j - i >= (size_t)(min_count < 1 ? 1 : min_count)) all[f++] = all[i];
+        i = j;
+    }
+    *keys = all;
+    *F = f;
+    return SLANT_OK;
+}
+
+static uint32_t find_key(const uint64_t *keys, size_t F, uint64_t h) {
+    size_t lo = 0, hi = F;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (keys[m] < h) lo = m + 1; else hi = m; }
+    return lo < F && keys[lo] == h ? (uint32_t)lo : UINT32_MAX;
+}
+
+/* ---- training ---- */
+
+/* Trains on the examples with use[i] != 0; w: linear_n_weights(F, K). */
+static slant_status fit(const examples *e, const uint32_t *ids, const size_t *id_offs,
+                        const float *vals, size_t F, const unsigned char *use,
+                        const sct_opts *o, double *w, int *iters, slant_error *err) {
+    size_t n = 0;
+    linear_example *x = malloc(e->N * sizeof *x);
+    int *y = malloc(e->N * sizeof *y);
+    slant_status st = SLANT_OK;
+    if (!x || !y) { st = SLANT_ENOMEM; goto done; }
+    double count[K] = {0}, cw[K];
+    for (size_t i = 0; i < e->N; i++) {
+        if (use && !use[i]) continue;
+        x[n].ids = ids + id_offs[i];
+        x[n].vals = vals + id_offs[i];
+        x[n].n = (uint32_t)(id_offs[i + 1] - id_offs[i]);
+        y[n] = e->y[i];
+        count[y[n]] += 1;
+        n++;
+    }
+    for (int k = 0; k < K; k++)
+        cw[k] = count[k] > 0 && o->class_weight_power != 0
+                    ? pow((double)n / (K * count[k]), o->class_weight_power) : 1.0;
+    linear_data data = { x, y, n, F, K };
+    linear_train_opts lo;
+    linear_train_opts_init(&lo);
+    lo.c2 = o->c2;
+    lo.max_iter = o->max_iter;
+    lo.threads = o->threads;
+    lo.class_weight = o->class_weight_power != 0 ? cw : NULL;
+    memset(w, 0, linear_n_weights(F, K) * sizeof *w);
+    linear_train_info info;
+    st = linear_train(&data, &lo, w, &info, err);
+    if (iters) *iters = info.iterations;
+done:
+    free(x); free(y);
+    return st;
+}
+
+slant_status sct_train(const corpus *train, const lab_list *gold, const char *gold_name,
+                       const sct_opts *o, span_classifier **out, sct_report *rep,
+                       slant_error *err) {
+    examples e;
+    uint64_t *keys = NULL;
+    uint32_t *ids = NULL;
+    float *vals = NULL;
+    size_t *id_offs = NULL, F = 0;
+    double *w = NULL, *scores = NULL;
+    int *gold_y = NULL;
+    unsigned char *use = NULL;
+    span_classifier *c = NULL;
+    slant_status st;
+    sct_report r = { 0, 0, 0, 1.0, -1.0 };
+    *out = NULL;
+    if ((st = extract(train, gold, gold_name, o->groups, &e, err)) != SLANT_OK) return st;
+    if ((st = dictionary(&e, o->min_count, &keys, &F)) != SLANT_OK) goto fail;
+    ids = malloc((e.n ? e.n : 1) * sizeof *ids);
+    vals = malloc((e.n ? e.n : 1) * sizeof *vals);
+    id_offs = malloc((e.N + 1) * sizeof *id_offs);
+    w = malloc(linear_n_weights(F, K) * sizeof *w);
+    use = malloc(e.N);
+    if (!ids || !vals || !id_offs || !w || !use) { st = SLANT_ENOMEM; goto fail; }
+    size_t m = 0;
+    for (size_t i = 0; i < e.N; i++) {
+        id_offs[i] = m;
+        for (size_t j = e.offs[i]; j < e.offs[i + 1]; j++) {
+            uint32_t id = find_key(keys, F, e.hash[j]);
+            if (id != UINT32_MAX) { ids[m] = id; vals[m++] = e.val[j]; }
+        }
+    }
+    id_offs[e.N] = m;
+    r.n_examples = e.N;
+    r.n_feat = F;
+
+    if (o->holdout >= 2) {
+        size_t n_held = 0;
+        for (size_t i = 0; i < e.N; i++) {
+            use[i] = e.article[i] % (size_t)o->holdout != (size_t)o->holdout - 1;
+            n_held += !use[i];
+        }
+        if (n_held > 0 && n_held < e.N) {
+            if ((st = fit(&e, ids, id_offs, vals, F, use, o, w, NULL, err)) != SLANT_OK) goto fail;
+            scores = malloc(n_held * K * sizeof *scores);
+            gold_y = malloc(n_held * sizeof *gold_y);
+            if (!scores || !gold_y) { st = SLANT_ENOMEM; goto fail; }
+            linear_model lm = { F, K, w, 1.0 };
+            size_t h = 0, right = 0;
+            for (size_t i = 0; i < e.N; i++) {
+                if (use[i]) continue;
+                linear_example x = { ids + id_offs[i], vals + id_offs[i], (uint32_t)(id_offs[i + 1] - id_offs[i]) };
+                linear_scores(&lm, &x, scores + h * K);
+                gold_y[h] = e.y[i];
+                right += linear_argmax(scores + h * K, K) == e.y[i];
+                h++;
+            }
+            if ((st = linear_fit_temperature(scores, gold_y, n_held, K, &r.temperature, err)) != SLANT_OK) goto fail;
+            r.holdout_accuracy = (double)right / (double)n_held;
+        }
+    }
+    if ((st = fit(&e, ids, id_offs, vals, F, NULL, o, w, &r.iterations, err)) != SLANT_OK) goto fail;
+
+    if (!(c = span_classifier_new(F))) { st = SLANT_ENOMEM; goto fail; }
+    c->groups = o->groups;
+    c->temperature = r.temperature;
+    memcpy(c->keys, keys, F * sizeof *keys);
+    for (size_t i = 0; i < F * K; i++) c->w[i] = (float)w[i];
+    for (int k = 0; k < K; k++) c->bias[k] = w[F * K + (size_t)k];
+    if ((st = span_classifier_index(c)) != SLANT_OK) goto fail;
+    *out = c;
+    c = NULL;
+    if (rep) *rep = r;
+fail:
+    if (st == SLANT_ENOMEM) err_set(err, st, gold_name, -1, -1, "out of memory");
+    span_classifier_free(c);
+    examples_fini(&e);
+    free(keys); free(ids); free(vals); free(id_offs); free(w); free(use);
+    free(scores); free(gold_y);
+    return st;
+}
+
+/* ---- evaluation and tuning ---- */
+
+slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
+                          const lab_list *gold, const char *gold_name,
+                          double *accuracy, slant_error *err) {
+    size_t N = gold->len, right = 0, n = 0;
+    double *p = malloc((N ? N : 1) * K * sizeof *p);
+    int *pred = malloc((N ? N : 1) * sizeof *pred);
+    slant_status st = SLANT_ENOMEM;
+    *accuracy = 0;
+    if (!p || !pred) goto done;
+    if ((st = span_classifier_score_list(c, articles, gold, gold_name, 0, p, err)) != SLANT_OK) goto done;
+    if ((st = span_classifier_assign(gold, p, pred)) != SLANT_OK) goto done;
+    for (size_t i = 0; i < N; i++) {
+        if (gold->items[i].technique < 0) continue;
+        n++;
+        right += pred[i] == gold->items[i].technique;
+    }
+    *accuracy = n ? (double)right / (double)n : 0;
+done:
+    free(p); free(pred);
+    return st;
+}
+
+slant_status sct_tune_second(span_classifier *c, const corpus *articles,
+                             const lab_list *pred, const lab_list *gold,
+                             metric_prf *best, metric_prf *top1, slant_error *err) {
+    /* 2.0 (never) first, so a runner-up must earn its place. */
+    static const double grid[] = {2.0, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05};
+    size_t N = pred->len;
+    double *p = malloc((N ? N : 1) * K * sizeof *p);
+    lab_list flc;
+    lab_list_init(&flc);
+    slant_status st = SLANT_ENOMEM;
+    metric_prf top;
+    memset(&top, 0, sizeof top);
+    if (!p) goto done;
+    if ((st = span_classifier_score_list(c, articles, pred, "predicted spans", 1, p, err)) != SLANT_OK) goto done;
+    double best_t = 2.0;
+    for (size_t g = 0; g < sizeof grid / sizeof grid[0]; g++) {
+        flc.len = 0;
+        for (size_t i = 0; i < N && st == SLANT_OK; i++) {
+            int t[2], n = span_classifier_flc_labels(p + i * K, grid[g], t);
+            for (int j = 0; j < n && st == SLANT_OK; j++) {
+                lab_span s = pred->items[i];
+                s.technique = t[j];
+                st = lab_list_push(&flc, &s);
+            }
+        }
+        metric_prf m;
+        if (st == SLANT_OK) st = metric_flc(&flc, gold, &m, NULL);
+        if (st != SLANT_OK) goto done;
+        if (g == 0) { top = m; *best = m; }
+        else if (m.f1 > best->f1) { *best = m; best_t = grid[g]; }
+    }
+    c->second_threshold = best_t;
+    if (top1) *top1 = top;
+done:
+    if (st == SLANT_ENOMEM) err_set(err, st, NULL, -1, -1, "out of memory");
+    free(p);
+    lab_list_fini(&flc);
+    return st;
+}

@@ -1,0 +1,66 @@
+/*
+ * Training the technique classifier: gold TC spans -> span features ->
+ * a feature dictionary (hashes seen in at least min_count spans) -> softmax
+ * weights (linear_train.h) -> a temperature fitted on held-out articles ->
+ * a span_classifier. Also tunes the FLC runner-up threshold on the tagger's
+ * spans of a dev set. Never linked by analysis-only programs that do not
+ * call it.
+ *
+ * N = training spans, F = features kept, K = SLANT_N_TECHNIQUES.
+ */
+#ifndef SLANT_SPAN_CLASSIFIER_TRAIN_H
+#define SLANT_SPAN_CLASSIFIER_TRAIN_H
+
+#include "corpus.h"
+#include "labels.h"
+#include "metrics.h"
+#include "span_classifier.h"
+
+typedef struct {
+    uint32_t groups;           /* SPF_* feature groups */
+    double c2;                 /* L2 weight (linear_train_opts.c2) */
+    int max_iter;              /* L-BFGS iterations */
+    int min_count;             /* keep hashes seen in >= min_count spans */
+    int threads;               /* >= 1; never changes the result */
+    double class_weight_power; /* class k weighs (N / (K n_k))^power; 0 = none */
+    int holdout;               /* fit T on every holdout-th article (by id
+                                  order) of a first model trained on the
+                                  rest, then retrain on all; 0 = T = 1 */
+} sct_opts;
+
+typedef struct {
+    size_t n_examples;         /* N: training spans with a technique */
+    size_t n_feat;             /* F */
+    int iterations;            /* L-BFGS iterations of the final model */
+    double temperature;        /* fitted T (1 when holdout = 0) */
+    double holdout_accuracy;   /* accuracy on the held-out spans (-1 if none) */
+} sct_report;
+
+/* groups = SPF_ALL, c2 = 1e-4, max_iter = 300, min_count = 2, threads = 1,
+ * class_weight_power = 0, holdout = 5. */
+void sct_opts_init(sct_opts *o);
+
+/* Trains a classifier on the spans of gold that carry a technique; *out is
+ * new, free with span_classifier_free. rep may be NULL. Errors:
+ * SLANT_EINVAL (no labelled spans, an unknown article, a span beyond its
+ * article; err names gold_name and the line), SLANT_ENOMEM. */
+slant_status sct_train(const corpus *train, const lab_list *gold, const char *gold_name,
+                       const sct_opts *o, span_classifier **out, sct_report *rep,
+                       slant_error *err);
+
+/* TC accuracy of c on the gold spans (every span with a technique) of
+ * articles, with copies of a span given their 1st, 2nd... choice
+ * (span_classifier_assign). */
+slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
+                          const lab_list *gold, const char *gold_name,
+                          double *accuracy, slant_error *err);
+
+/* Labels the predicted spans `pred` (SI, e.g. the tagger's on dev) and
+ * sets c->second_threshold to the value in a fixed grid that maximises the
+ * FLC F1 against gold (TC); *best gets that score and *top1 the score with
+ * only the top technique (may be NULL). */
+slant_status sct_tune_second(span_classifier *c, const corpus *articles,
+                             const lab_list *pred, const lab_list *gold,
+                             metric_prf *best, metric_prf *top1, slant_error *err);
+
+#endif

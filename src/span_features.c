@@ -1,0 +1,426 @@
+/*
+ * Span features (span_features.h). T = tokens of the article; a span is the
+ * token range [a,b) of the tokens it overlaps, L = b - a.
+ *
+ * Templates (the number is mixed into the hash; never reuse one):
+ *   1 bias                     20 exact-text count, bucketed
+ *   2 word                     21 an earlier copy of the text exists
+ *   3 stem                     22 a later copy exists
+ *   4 bigram (with <s>, </s>)  23 share of content words found elsewhere
+ *   5 char n-gram              24 most frequent content word's count elsewhere
+ *   6 first word               25 share of content words in the title
+ *   7 last word                26 span has no content word
+ *   8 second word              27 length x exact count
+ *   9 second-to-last word      28 length x first word
+ *  10 tokens, bucketed         29 length x content share
+ *  11 characters, bucketed     30 quote before / after / inside
+ *  12 word before              31 capitals: all-caps word, share of capitalised words
+ *  13 two words before         32 ! or ? in span / at its end / in its sentence
+ *  14 word after               33 number in span
+ *  15 two words after          34 starts / ends sentence, covers it
+ *  16 sentence word (bag)      35 sentence index, bucketed
+ *  17 stem of a repeated       36 relative place in the article
+ *     content word             37 in the title
+ *  38 sentence length, bucketed
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <libstemmer.h>
+#include "span_features.h"
+#include "token_features.h"
+
+enum {
+    F_CONTENT = 1, F_ALLCAPS = 2, F_CAPITAL = 4, F_QUOTE = 8, F_WORD = 16
+};
+
+struct spf_ctx {
+    struct sb_stemmer *stemmer;  /* not thread-safe: one per context */
+    const char *text;            /* borrowed article text */
+    const tok_doc *doc;          /* borrowed tokens; NULL before spf_article */
+    size_t cap;                  /* capacity of the per-token arrays */
+    uint64_t *lower, *stem;      /* T: hashes of lower-cased form and stem */
+    uint8_t *flags;              /* T: F_* */
+    uint32_t *lo_off, *lo_len;   /* T: each token's lower-cased bytes in low */
+    char *low; size_t low_len, low_cap; /* lower-cased tokens, concatenated */
+    uint64_t *content;           /* n_content sorted stems of content tokens */
+    size_t n_content;
+    uint64_t *title;             /* n_title sorted stems of title content tokens */
+    size_t n_title;
+    char *buf; size_t buf_cap;   /* span text for character n-grams */
+};
+
+/* ---- hashing ---- */
+
+static uint64_t mix64(uint64_t x) {
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+static uint64_t fh(uint64_t tmpl, uint64_t v) { return mix64(v ^ (tmpl * 0x9e3779b97f4a7c15ULL)); }
+static uint64_t fh2(uint64_t tmpl, uint64_t a, uint64_t b) { return fh(tmpl, mix64(a) ^ (b * 31)); }
+
+/* ---- lists ---- */
+
+void spf_list_init(spf_list *l) { memset(l, 0, sizeof *l); }
+
+void spf_list_fini(spf_list *l) {
+    free(l->hash);
+    free(l->val);
+    memset(l, 0, sizeof *l);
+}
+
+static int push(spf_list *l, uint64_t h, double v) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        uint64_t *a = realloc(l->hash, cap * sizeof *a);
+        if (!a) return 0;
+        l->hash = a;
+        float *b = realloc(l->val, cap * sizeof *b);
+        if (!b) return 0;
+        l->val = b;
+        l->cap = cap;
+    }
+    l->hash[l->n] = h;
+    l->val[l->n++] = (float)v;
+    return 1;
+}
+
+/* Scales the values from index `from` on by 1/sqrt(count). */
+static void normalize_from(spf_list *l, size_t from) {
+    if (l->n <= from) return;
+    float s = (float)(1.0 / sqrt((double)(l->n - from)));
+    for (size_t i = from; i < l->n; i++) l->val[i] *= s;
+}
+
+/* ---- words ---- */
+
+/* Function words: never content words, so never a repetition cue. */
+static const char *const stop_words[] = {
+    "about", "after", "again", "also", "been", "before", "being", "both", "but",
+    "could", "does", "down", "each", "even", "from", "further", "have", "having",
+    "here", "into", "just", "more", "most", "much", "must", "only", "other",
+    "over", "said", "same", "says", "should", "some", "such", "than", "that",
+    "their", "them", "then", "there", "these", "they", "this", "those", "through",
+    "under", "until", "very", "was", "were", "what", "when", "where", "which",
+    "while", "will", "with", "would", "your", NULL};
+
+static int is_stop(const char *w, size_t n) {
+    for (int i = 0; stop_words[i]; i++)
+        if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0) return 1;
+    return 0;
+}
+
+static int is_quote(const char *p, size_t n) {
+    return (n == 1 && (*p == '"' || *p == '\'')) ||
+           (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0 ||
+                       memcmp(p, "\xe2\x80\x98", 3) == 0 || memcmp(p, "\xe2\x80\x99", 3) == 0));
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
+    size_t k = lo;
+    while (k < n && v[k] == key) k++;
+    return k - lo;
+}
+
+static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
+    uint64_t b = 0;
+    while (b < n_edges && v >= edges[b]) b++;
+    return b;
+}
+
+/* ---- context ---- */
+
+spf_ctx *spf_ctx_new(void) {
+    spf_ctx *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->stemmer = sb_stemmer_new("english", NULL);
+    if (!c->stemmer) { free(c); return NULL; }
+    return c;
+}
+
+void spf_ctx_free(spf_ctx *c) {
+    if (!c) return;
+    sb_stemmer_delete(c->stemmer);
+    free(c->lower); free(c->stem); free(c->flags); free(c->lo_off); free(c->lo_len);
+    free(c->low); free(c->content); free(c->title); free(c->buf);
+    free(c);
+}
+
+static int reserve(spf_ctx *c, size_t T) {
+    if (T <= c->cap) return 1;
+    size_t cap = c->cap ? c->cap : 1024;
+    while (cap < T) cap *= 2;
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->content, &c->title};
+    for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
+        uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
+        if (!p) return 0;
+        *u64[i] = p;
+    }
+    uint32_t **u32[] = {&c->lo_off, &c->lo_len};
+    for (size_t i = 0; i < 2; i++) {
+        uint32_t *p = realloc(*u32[i], cap * sizeof **u32[i]);
+        if (!p) return 0;
+        *u32[i] = p;
+    }
+    uint8_t *q = realloc(c->flags, cap);
+    if (!q) return 0;
+    c->flags = q;
+    c->cap = cap;
+    return 1;
+}
+
+static int grow_chars(char **p, size_t *cap, size_t need) {
+    if (need <= *cap) return 1;
+    size_t n = *cap ? *cap : 4096;
+    while (n < need) n *= 2;
+    char *q = realloc(*p, n);
+    if (!q) return 0;
+    *p = q; *cap = n;
+    return 1;
+}
+
+slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d) {
+    size_t T = d->n_tokens;
+    char low[256];
+    c->doc = NULL;
+    if (!reserve(c, T + 1)) return SLANT_ENOMEM;
+    c->low_len = 0;
+    c->n_content = c->n_title = 0;
+    for (size_t t = 0; t < T; t++) {
+        const tok_token *k = &d->tokens[t];
+        const char *p = text + k->start;
+        size_t n = k->end - k->start;
+        size_t ln = feat_lower(p, n, low, sizeof low);
+        if (!grow_chars(&c->low, &c->low_cap, c->low_len + ln + 1)) return SLANT_ENOMEM;
+        memcpy(c->low + c->low_len, low, ln);
+        c->lo_off[t] = (uint32_t)c->low_len;
+        c->lo_len[t] = (uint32_t)ln;
+        c->low_len += ln;
+        c->lower[t] = feat_word_hash(low, ln);
+        uint8_t f = 0;
+        if (k->kind == TOK_WORD) {
+            const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
+            c->stem[t] = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer))
+                            : c->lower[t];
+            f |= F_WORD;
+            if (ln >= 4 && !is_stop(low, ln)) f |= F_CONTENT;
+            unsigned char ch = (unsigned char)p[0];
+            if (ch >= 'A' && ch <= 'Z') f |= F_CAPITAL;
+            int caps = n >= 2;
+            for (size_t i = 0; i < n && caps; i++)
+                if (!((unsigned char)p[i] >= 'A' && (unsigned char)p[i] <= 'Z')) caps = 0;
+            if (caps) f |= F_ALLCAPS;
+        } else {
+            c->stem[t] = c->lower[t];
+            if (k->kind == TOK_PUNCT && is_quote(p, n)) f |= F_QUOTE;
+        }
+        c->flags[t] = f;
+        if (f & F_CONTENT) {
+            c->content[c->n_content++] = c->stem[t];
+            if (k->sentence == 0) c->title[c->n_title++] = c->stem[t];
+        }
+    }
+    qsort(c->content, c->n_content, sizeof *c->content, cmp_u64);
+    qsort(c->title, c->n_title, sizeof *c->title, cmp_u64);
+    c->text = text;
+    c->doc = d;
+    return SLANT_OK;
+}
+
+/* ---- one span ---- */
+
+/* First token with cp_end > cp. */
+static size_t first_token_after(const tok_doc *d, uint32_t cp) {
+    size_t lo = 0, hi = d->n_tokens;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (d->tokens[m].cp_end <= cp) lo = m + 1; else hi = m; }
+    return lo;
+}
+
+/* Occurrences of tokens [a,b)'s lower-cased sequence in the article, and
+ * whether one starts before a / after a. */
+static size_t count_copies(const spf_ctx *c, size_t a, size_t b, int *before, int *after) {
+    size_t T = c->doc->n_tokens, L = b - a, n = 0;
+    *before = *after = 0;
+    for (size_t t = 0; t + L <= T; t++) {
+        if (c->lower[t] != c->lower[a]) continue;
+        size_t i = 1;
+        while (i < L && c->lower[t + i] == c->lower[a + i]) i++;
+        if (i < L) continue;
+        n++;
+        if (t < a) *before = 1;
+        if (t > a) *after = 1;
+    }
+    return n;
+}
+
+#define P(h, v) do { if (!push(out, (h), (v))) return SLANT_ENOMEM; } while (0)
+
+slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_end,
+                      spf_list *out) {
+    static const size_t tok_edges[] = {2, 3, 4, 5, 7, 10, 15, 25, 40};
+    static const size_t chr_edges[] = {5, 10, 20, 35, 60, 100, 160, 250};
+    static const size_t cnt_edges[] = {2, 3, 4, 6};
+    static const size_t sent_edges[] = {1, 2, 3, 5, 8, 13, 21};
+    const uint64_t none = 0x5bd1e995u;     /* value for a word outside the article */
+    out->n = 0;
+    if (!c->doc) return SLANT_EINVAL;
+    const tok_doc *d = c->doc;
+    size_t T = d->n_tokens;
+    size_t a = first_token_after(d, cp_start), b = a;
+    while (b < T && d->tokens[b].cp_start < cp_end) b++;
+    size_t L = b - a;
+    uint64_t lenb = bucket(L, tok_edges, 9);
+
+    P(fh(1, 0), 1.0);
+    if (mask & SPF_LENGTH) {
+        P(fh(10, lenb), 1.0);
+        P(fh(11, bucket(cp_end > cp_start ? cp_end - cp_start : 0, chr_edges, 8)), 1.0);
+    }
+    if (L == 0) return SLANT_OK;
+    const tok_token *ta = &d->tokens[a], *tb = &d->tokens[b - 1];
+    const tok_sentence *sn = &d->sentences[ta->sentence];
+
+    if (mask & SPF_WORDS) {
+        size_t from = out->n;
+        for (size_t t = a; t < b; t++) P(fh(2, c->lower[t]), 1.0);
+        normalize_from(out, from);
+    }
+    if (mask & SPF_STEMS) {
+        size_t from = out->n;
+        for (size_t t = a; t < b; t++) if (c->flags[t] & F_WORD) P(fh(3, c->stem[t]), 1.0);
+        normalize_from(out, from);
+    }
+    if (mask & SPF_BIGRAMS) {
+        size_t from = out->n;
+        P(fh2(4, none, c->lower[a]), 1.0);
+        for (size_t t = a; t + 1 < b; t++) P(fh2(4, c->lower[t], c->lower[t + 1]), 1.0);
+        P(fh2(4, c->lower[b - 1], none + 1), 1.0);
+        normalize_from(out, from);
+    }
+    if (mask & SPF_CHARS) {
+        /* " w1 w2 ... wL ": lower-cased tokens joined by one space. */
+        size_t need = 2;
+        for (size_t t = a; t < b; t++) need += c->lo_len[t] + 1;
+        if (!grow_chars(&c->buf, &c->buf_cap, need)) return SLANT_ENOMEM;
+        size_t n = 0;
+        c->buf[n++] = ' ';
+        for (size_t t = a; t < b; t++) {
+            if (t > a && d->tokens[t].space_before) c->buf[n++] = ' ';
+            memcpy(c->buf + n, c->low + c->lo_off[t], c->lo_len[t]);
+            n += c->lo_len[t];
+        }
+        c->buf[n++] = ' ';
+        size_t from = out->n;
+        for (size_t g = 3; g <= 5; g++)
+            for (size_t i = 0; i + g <= n; i++)
+                P(fh(5, feat_word_hash(c->buf + i, g) + g), 1.0);
+        normalize_from(out, from);
+    }
+    if (mask & SPF_EDGES) {
+        P(fh(6, c->lower[a]), 1.0);
+        P(fh(7, c->lower[b - 1]), 1.0);
+        P(fh(8, L > 1 ? c->lower[a + 1] : none), 1.0);
+        P(fh(9, L > 1 ? c->lower[b - 2] : none), 1.0);
+    }
+
+    /* Content words: how many recur outside the span, and how often. */
+    size_t n_content = 0, n_rep = 0, max_else = 0, n_title = 0;
+    for (size_t t = a; t < b; t++) {
+        if (!(c->flags[t] & F_CONTENT)) continue;
+        n_content++;
+        size_t inside = 0;
+        for (size_t u = a; u < b; u++) inside += (c->flags[u] & F_CONTENT) && c->stem[u] == c->stem[t];
+        size_t all = count_sorted(c->content, c->n_content, c->stem[t]);
+        size_t elsewhere = all > inside ? all - inside : 0;
+        if (elsewhere) n_rep++;
+        if (elsewhere > max_else) max_else = elsewhere;
+        if (ta->sentence != 0 && count_sorted(c->title, c->n_title, c->stem[t])) n_title++;
+        if ((mask & SPF_REPEAT) && elsewhere) P(fh(17, c->stem[t]), 1.0 / sqrt((double)L));
+    }
+    uint64_t share = n_content == 0 ? 5 : n_rep == 0 ? 0 : n_rep == n_content ? 4
+                   : 1 + (uint64_t)(3 * n_rep / n_content);
+    int before = 0, after = 0;
+    size_t copies = count_copies(c, a, b, &before, &after);
+    uint64_t copyb = bucket(copies, cnt_edges, 4);
+    if (mask & SPF_REPEAT) {
+        P(fh(20, copyb), 1.0);
+        P(fh(21, (uint64_t)before), 1.0);
+        P(fh(22, (uint64_t)after), 1.0);
+        P(fh(23, share), 1.0);
+        P(fh(24, bucket(max_else, cnt_edges, 4)), 1.0);
+        P(fh(25, n_content == 0 ? 5 : n_title == 0 ? 0 : n_title == n_content ? 4
+                  : 1 + (uint64_t)(3 * n_title / n_content)), 1.0);
+        P(fh(26, n_content == 0), 1.0);
+    }
+    if (mask & SPF_CONJ) {
+        P(fh2(27, lenb, copyb), 1.0);
+        P(fh2(28, lenb, c->lower[a]), 1.0);
+        P(fh2(29, lenb, share), 1.0);
+    }
+
+    if (mask & SPF_STYLE) {
+        int qb = a > 0 && (c->flags[a - 1] & F_QUOTE);
+        int qa = b < T && (c->flags[b] & F_QUOTE);
+        int qi = 0, allcaps = 0, excl = 0, quest = 0, num = 0, sexcl = 0, squest = 0;
+        size_t words = 0, caps = 0;
+        for (size_t t = a; t < b; t++) {
+            const tok_token *k = &d->tokens[t];
+            if (c->flags[t] & F_QUOTE) qi = 1;
+            if (c->flags[t] & F_ALLCAPS) allcaps = 1;
+            if (c->flags[t] & F_WORD) { words++; caps += (c->flags[t] & F_CAPITAL) != 0; }
+            if (k->kind == TOK_NUMBER) num = 1;
+            if (k->kind == TOK_PUNCT && k->end - k->start == 1) {
+                if (c->text[k->start] == '!') excl = 1;
+                if (c->text[k->start] == '?') quest = 1;
+            }
+        }
+        for (uint32_t t = sn->first; t < sn->last; t++) {
+            const tok_token *k = &d->tokens[t];
+            if (k->kind == TOK_PUNCT && k->end - k->start == 1) {
+                if (c->text[k->start] == '!') sexcl = 1;
+                if (c->text[k->start] == '?') squest = 1;
+            }
+        }
+        int end_mark = tb->kind == TOK_PUNCT && tb->end - tb->start == 1 &&
+                       (c->text[tb->start] == '!' || c->text[tb->start] == '?');
+        P(fh(30, (uint64_t)(qb | qa << 1 | qi << 2)), 1.0);
+        P(fh(31, (uint64_t)allcaps << 3 | (words ? (4 * caps + words - 1) / words : 5)), 1.0);
+        P(fh(32, (uint64_t)(excl | quest << 1 | end_mark << 2)), 1.0);
+        P(fh(32, (uint64_t)(8 | sexcl | squest << 1)), 1.0);
+        P(fh(33, (uint64_t)num), 1.0);
+    }
+    if (mask & SPF_POSITION) {
+        /* The sentence's first/last word, ignoring quotes and final punctuation. */
+        uint32_t s0 = sn->first, s1 = sn->last;
+        while (s0 < s1 && d->tokens[s0].kind == TOK_PUNCT) s0++;
+        while (s1 > s0 && d->tokens[s1 - 1].kind == TOK_PUNCT) s1--;
+        int starts = a <= s0, ends = b >= s1;
+        P(fh(34, (uint64_t)(starts | ends << 1)), 1.0);
+        size_t ns = d->n_sentences;
+        P(fh(35, bucket(ta->sentence, sent_edges, 7)), 1.0);
+        P(fh(36, ns ? 5 * (uint64_t)ta->sentence / ns : 0), 1.0);
+        P(fh(37, ta->sentence == 0), 1.0);
+        P(fh(38, bucket(sn->last - sn->first, tok_edges, 9)), 1.0);
+    }
+    if (mask & SPF_CONTEXT) {
+        P(fh(12, a > 0 ? c->lower[a - 1] : none), 1.0);
+        P(fh(13, a > 1 ? c->lower[a - 2] : none), 1.0);
+        P(fh(14, b < T ? c->lower[b] : none), 1.0);
+        P(fh(15, b + 1 < T ? c->lower[b + 1] : none), 1.0);
+        size_t from = out->n;
+        for (uint32_t t = sn->first; t < sn->last; t++)
+            if ((t < a || t >= b) && (c->flags[t] & F_WORD)) P(fh(16, c->stem[t]), 1.0);
+        normalize_from(out, from);
+    }
+    return SLANT_OK;
+}

@@ -1,0 +1,72 @@
+/*
+ * Features of one span of an article, for the technique classifier
+ * (span_classifier.h): the span's words, bigrams, character n-grams, edge
+ * words and length; how often its text and words recur in the article (the
+ * main cue for Repetition); quotes, capitals, ! and ?; its position in the
+ * sentence and the article; the words around it. Does not classify.
+ *
+ * Each feature is a 64-bit hash of (template, value) with a real value;
+ * bag-of-items groups are scaled by 1/sqrt(items) so a long span does not
+ * outweigh its cue features. The classifier's dictionary maps hashes to
+ * weight rows and drops the rest. T = tokens of the article.
+ *
+ * Usage: one spf_ctx per thread; spf_article once per article (it computes
+ * the per-token words, stems and article word counts), then spf_span for
+ * each span of that article. Changing any template changes the hashes, so
+ * SPF_VERSION is stored in the model and checked on load.
+ */
+#ifndef SLANT_SPAN_FEATURES_H
+#define SLANT_SPAN_FEATURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "slant.h"
+#include "tokenize.h"
+
+#define SPF_VERSION 1u
+
+/* Feature groups, a bit mask stored in the model (experiments switch them). */
+enum {
+    SPF_WORDS    = 1u << 0,  /* lower-cased words of the span (bag) */
+    SPF_STEMS    = 1u << 1,  /* Snowball English stems of the span (bag) */
+    SPF_BIGRAMS  = 1u << 2,  /* word bigrams of the span, with edges (bag) */
+    SPF_CHARS    = 1u << 3,  /* character 3..5-grams of the span text (bag) */
+    SPF_EDGES    = 1u << 4,  /* first and last two words */
+    SPF_LENGTH   = 1u << 5,  /* length in tokens and characters, bucketed */
+    SPF_REPEAT   = 1u << 6,  /* recurrence of the span text and its words */
+    SPF_STYLE    = 1u << 7,  /* quotes, capitals, ! ?, numbers */
+    SPF_POSITION = 1u << 8,  /* sentence coverage, place in the article */
+    SPF_CONTEXT  = 1u << 9,  /* words just before/after, sentence words */
+    SPF_CONJ     = 1u << 10, /* length x repetition, length x first word */
+    SPF_ALL      = (1u << 11) - 1
+};
+
+/* Features of one span: n (hash, value) pairs. */
+typedef struct {
+    uint64_t *hash;   /* n feature hashes */
+    float *val;       /* n values */
+    size_t n, cap;
+} spf_list;
+
+void spf_list_init(spf_list *l);
+void spf_list_fini(spf_list *l);
+
+/* Per-thread scratch: a stemmer and per-token buffers grown to the largest
+ * article seen. Not thread-safe; free with spf_ctx_free. */
+typedef struct spf_ctx spf_ctx;
+
+spf_ctx *spf_ctx_new(void);   /* NULL on out of memory */
+void spf_ctx_free(spf_ctx *c);
+
+/* Prepares the article text (valid UTF-8, tokenized into d). text and d are
+ * borrowed until the next spf_article call. Errors: SLANT_ENOMEM. */
+slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d);
+
+/* Features of the span [cp_start, cp_end) (code points) of the current
+ * article for the groups in mask, into out (cleared first). A span that
+ * covers no token gets only its length and position features.
+ * Errors: SLANT_ENOMEM, SLANT_EINVAL (no article prepared). */
+slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_end,
+                      spf_list *out);
+
+#endif
