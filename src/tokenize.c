@@ -17,8 +17,10 @@
  *    word (soft hyphen, ZWNJ in Persian, ZWJ, word joiner).
  *  - A word is a run of letters, marks and digits joined by "'" or "’"
  *    before a letter ("isn't", "Putin’s"), by a hyphen before a letter or
- *    digit ("counter-offensive", "COVID-19"), or by "." before a letter or
- *    digit ("Breitbart.com"). A final "." stays on an initialism ("U.S.",
+ *    digit ("counter-offensive", "COVID-19"), or by "." before a lower-case
+ *    letter or a digit ("Breitbart.com", "v1.2") or between single letters
+ *    ("U.S"); "ridiculous.That" is two words, a missing space.
+ *    A final "." stays on an initialism ("U.S.",
  *    "e.g."), an initial (one capital letter other than "I": "J.") and a
  *    listed abbreviation ("Dr.", tokenize_abbrev.c); the others split off.
  *  - A token that starts with a digit takes "," ":" "/" "." between digits
@@ -355,7 +357,14 @@ static int scan_alnum(cursor *c) {
             step(c, n);
             continue;
         }
-        if (u == '.' && is_alnum_class(k2)) { step(c, n); continue; }
+        /* "Breitbart.com", "3.5", "U.S": a period before a lower-case letter
+         * or a digit, or between single letters. Not before a capital after
+         * a longer run: "ridiculous.That" is a missing space, not a word. */
+        if (u == '.' && is_alnum_class(k2) &&
+            (seg_cps == 1 || !is_upper(peek(c, n, &n2)))) {
+            step(c, n);
+            continue;
+        }
         if ((is_apostrophe(u) && k2 == K_LETTER) || (is_hyphen(u) && is_alnum_class(k2))) {
             initialism = 0;
             step(c, n);

@@ -134,6 +134,12 @@ static void tokenize_should_split_the_period_of_an_ordinary_word(void) {
     CHECK_STR(toks("It ended."), "It|ended|.");
 }
 
+static void tokenize_should_join_a_period_only_before_lower_case_or_digits(void) {
+    CHECK_STR(toks("read Breitbart.com and Node.js v1.2"), "read|Breitbart.com|and|Node.js|v1.2");
+    /* a missing space after a sentence is not a word */
+    CHECK_STR(toks("so ridiculous.That is"), "so|ridiculous|.|That|is");
+}
+
 static void tokenize_should_join_an_abbreviation_and_a_hyphenated_word(void) {
     CHECK_STR(toks("U.S.-backed forces"), "U.S.-backed|forces");
 }
@@ -504,6 +510,7 @@ int main(void) {
     TEST(tokenize_should_keep_abbreviations_with_their_period);
     TEST(tokenize_should_keep_the_period_of_an_initial);
     TEST(tokenize_should_split_the_period_of_an_ordinary_word);
+    TEST(tokenize_should_join_a_period_only_before_lower_case_or_digits);
     TEST(tokenize_should_join_an_abbreviation_and_a_hyphenated_word);
     TEST(tokenize_should_read_other_scripts_as_words);
     TEST(tokenize_should_make_each_cjk_ideograph_one_token);
