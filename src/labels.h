@@ -46,7 +46,10 @@ slant_status lab_list_push(lab_list *l, const lab_span *s);
 slant_status lab_parse(const char *buf, size_t len, const char *name,
                        lab_kind kind, lab_list *out, slant_error *err);
 
-/* Reads a file ("-" is stdin), or every *.labels file in a folder. */
+/* Reads a file ("-" is stdin), or every *.labels file in a folder in name
+ * order. A folder of the old per-article layout holding both *.task-si.labels
+ * and *.task-flc-tc.labels files gives only the SI ones for LAB_SI and only
+ * the TC ones otherwise. On failure out holds what it held before. */
 slant_status lab_read(const char *path, lab_kind kind, lab_list *out,
                       slant_error *err);
 
