@@ -13,34 +13,13 @@
 #include "span_classifier.h"
 #include "status.h"
 
-/* ---- lookup table ---- */
-
-slant_status tagger_build_table(tagger_model *t, const uint64_t *keys, size_t n) {
-    size_t cap = 16;
-    while (cap < 2 * n) cap *= 2;
-    uint64_t *k = calloc(cap, sizeof *k);
-    uint32_t *r = malloc(cap * sizeof *r);
-    if (!k || !r) { free(k); free(r); return SLANT_ENOMEM; }
-    for (size_t j = 0; j < n; j++) {
-        uint64_t key = keys[j];
-        if (key == 0) continue;
-        size_t i = (size_t)(key ^ (key >> 29)) & (cap - 1);
-        while (k[i] && k[i] != key) i = (i + 1) & (cap - 1);
-        k[i] = key;
-        r[i] = (uint32_t)j;
-    }
-    free(t->keys); free(t->rows);
-    t->keys = k; t->rows = r; t->table_cap = cap;
-    return SLANT_OK;
-}
-
 slant_model *model_new(void) {
     return calloc(1, sizeof(slant_model));
 }
 
 void slant_model_free(slant_model *m) {
     if (!m) return;
-    free(m->tagger.keys); free(m->tagger.rows); free(m->tagger.w);
+    feat_table_fini(&m->tagger.table); free(m->tagger.w);
     span_classifier_free(m->classifier);
     free(m->cluster_words); free(m->cluster_paths); free(m->cluster_depths);
     free(m->meta_json);
@@ -71,8 +50,11 @@ static slant_status save_tagger(const tagger_model *t, mio_writer *w) {
     b = calloc(1, feat_len);
     if (!b) return SLANT_ENOMEM;
     mio_put_u64(b, n);
-    for (size_t i = 0; i < t->table_cap; i++)
-        if (t->keys[i]) mio_put_u64(b + 8 + (size_t)t->rows[i] * 8, t->keys[i]);
+    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (!keys) { free(b); return SLANT_ENOMEM; }
+    feat_table_keys(&t->table, keys);
+    for (size_t i = 0; i < n; i++) mio_put_u64(b + 8 + i * 8, keys[i]);
+    free(keys);
     p = b + 8 + n * 8;
     for (size_t i = 0; i < n * (size_t)L; i++, p += 4) {
         uint32_t bits;
@@ -159,7 +141,7 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
         memcpy(&t->w[i], &bits, 4);
     }
     t->n_feat = (size_t)n;
-    slant_status st = tagger_build_table(t, keys, (size_t)n);
+    slant_status st = feat_table_build(&t->table, keys, (size_t)n);
     free(keys);
     return st;
 }

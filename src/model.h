@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "slant.h"
 #include "token_features.h"
+#include "feat_table.h"
 
 #define TAGGER_MAX_LABELS 8
 
@@ -34,9 +35,7 @@ typedef struct {
     double trans[TAGGER_MAX_LABELS * TAGGER_MAX_LABELS]; /* L x L */
     double start[TAGGER_MAX_LABELS];/* L */
     size_t n_feat;
-    uint64_t *keys;                 /* table_cap: open-addressed feature hashes, 0 = empty */
-    uint32_t *rows;                 /* table_cap: row of each key in w */
-    size_t table_cap;               /* power of two >= 2 n_feat */
+    feat_table table;               /* feature hash -> row of w */
     float *w;                       /* n_feat x L state weights */
 } tagger_model;
 
@@ -57,21 +56,6 @@ struct slant_model {
     char version[32];               /* from META */
 };
 
-/* Looks a feature hash up; returns its row or UINT32_MAX. */
-static inline uint32_t tagger_find(const tagger_model *t, uint64_t key) {
-    size_t mask = t->table_cap - 1, i = (size_t)(key ^ (key >> 29)) & mask;
-    if (t->table_cap == 0) return UINT32_MAX;
-    while (t->keys[i]) {
-        if (t->keys[i] == key) return t->rows[i];
-        i = (i + 1) & mask;
-    }
-    return UINT32_MAX;
-}
-
-/* Builds the lookup table for sorted-or-not keys[0..n) (n_feat rows);
- * takes ownership of nothing. Returns SLANT_ENOMEM on failure. Key 0 is
- * reserved as "empty" and must not occur (callers remap it). */
-slant_status tagger_build_table(tagger_model *t, const uint64_t *keys, size_t n);
 
 /* Writes a model: the tagger (with its weights as given), the optional
  * classifier and clusters, and meta_json. */

@@ -56,7 +56,7 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
         double *e = w->emit + t * (size_t)L;
         for (int y = 0; y < L; y++) e[y] = 0.0;
         for (uint32_t k = w->feats.offs[t]; k < w->feats.offs[t + 1]; k++) {
-            uint32_t row = tagger_find(tm, w->feats.hashes[k]);
+            uint32_t row = feat_table_find(&tm->table, w->feats.hashes[k]);
             if (row == UINT32_MAX) continue;
             const float *wr = tm->w + (size_t)row * (size_t)L;
             for (int y = 0; y < L; y++) e[y] += (double)wr[y];

@@ -333,7 +333,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     const double *trans = w + n_keys * N_LABELS;
     for (int i = 0; i < N_LABELS * N_LABELS; i++) tm->trans[i] = trans[i];
     for (int i = 0; i < N_LABELS; i++) tm->start[i] = trans[N_LABELS * N_LABELS + i];
-    st = tagger_build_table(tm, kk, kept);
+    st = feat_table_build(&tm->table, kk, kept);
     free(kk);
     if (st != SLANT_OK) goto fail;
     rep->n_feat = kept;
