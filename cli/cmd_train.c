@@ -1,7 +1,11 @@
 /*
- * slant train: trains the span tagger (and, once it exists, the technique
- * classifier) from an article folder and a label file, tunes decoding on a
- * dev set, and writes one model file. Never overwrites a file without --force.
+ * slant train: trains the span tagger and, when technique labels are
+ * given (TC: id technique start end, in --labels or --tc-labels), the
+ * technique classifier, from an article folder and a label file; tunes
+ * the tagger's decoding on a dev set, reports the classifier's dev TC
+ * accuracy and tunes its FLC runner-up threshold on the tagger's dev spans
+ * when dev technique labels are given (--dev-labels or --dev-tc-labels);
+ * writes one model file. Never overwrites a file without --force.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -14,12 +18,15 @@
 #include "corpus.h"
 #include "labels.h"
 #include "model.h"
+#include "span_classifier_train.h"
 #include "tagger_train.h"
 
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
-    double c1, c2;
+    const char *tc_labels, *dev_tc_labels;
+    double c1, c2, sentence_c2, tc_c2, tc_class_weight;
     int iterations, min_count, threads, eval_every, force, quiet;
+    int tc_iterations, tc_min_count, no_classifier;
 } train_args;
 
 #define OFF(f) offsetof(train_args, f)
@@ -32,10 +39,18 @@ static const cli_option train_options[] = {
     {"name", 0, OPT_STRING, "custom", "model name recorded in the file", OFF(name)},
     {"c1", 0, OPT_DOUBLE, "0", "L1 regularisation of the tagger (OWL-QN)", OFF(c1)},
     {"c2", 0, OPT_DOUBLE, "1", "L2 regularisation of the tagger", OFF(c2)},
+    {"sentence-c2", 0, OPT_DOUBLE, "0.001", "L2 of the stacked sentence scorer (0: no scorer)", OFF(sentence_c2)},
     {"iterations", 0, OPT_INT, "150", "L-BFGS iterations of the tagger", OFF(iterations)},
     {"min-count", 0, OPT_INT, "2", "keep features seen at least this often", OFF(min_count)},
     {"threads", 'j', OPT_INT, "2", "training threads", OFF(threads)},
     {"eval-every", 0, OPT_INT, "10", "dev SI F1 every N iterations (0: only at the end)", OFF(eval_every)},
+    {"tc-labels", 0, OPT_STRING, NULL, "technique labels (TC) for the classifier when --labels has none", OFF(tc_labels)},
+    {"dev-tc-labels", 0, OPT_STRING, NULL, "dev technique labels (TC) when --dev-labels has none", OFF(dev_tc_labels)},
+    {"tc-c2", 0, OPT_DOUBLE, "1e-4", "L2 regularisation of the technique classifier", OFF(tc_c2)},
+    {"tc-iterations", 0, OPT_INT, "300", "L-BFGS iterations of the technique classifier", OFF(tc_iterations)},
+    {"tc-min-count", 0, OPT_INT, "3", "classifier features: keep those seen in at least this many spans", OFF(tc_min_count)},
+    {"tc-class-weight", 0, OPT_DOUBLE, "0", "class weights (N / (K n_k))^x for the classifier; 0: none", OFF(tc_class_weight)},
+    {"no-classifier", 0, OPT_FLAG, NULL, "train the span tagger only", OFF(no_classifier)},
     {"force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists", OFF(force)},
     {"quiet", 'q', OPT_FLAG, NULL, "no progress output", OFF(quiet)},
 };
@@ -66,6 +81,81 @@ static int load_set(const char *articles, const char *labels, corpus *c, lab_lis
     if (st == SLANT_OK) st = lab_check_bounds(l, corpus_length_of, c, labels, &err);
     if (st != SLANT_OK) return cli_report(what, st, &err);
     return EXIT_OK;
+}
+
+
+static int has_techniques(const lab_list *l) {
+    for (size_t i = 0; i < l->len; i++)
+        if (l->items[i].technique >= 0) return 1;
+    return 0;
+}
+
+/* Reads a TC label file whose spans must lie in c's articles. */
+static int load_tc(const char *path, const corpus *c, lab_list *l, const char *what) {
+    slant_error err;
+    slant_error_clear(&err);
+    slant_status st = lab_read(path, LAB_TC, l, &err);
+    if (st == SLANT_OK) st = lab_check_bounds(l, corpus_length_of, (void *)c, path, &err);
+    return st == SLANT_OK ? EXIT_OK : cli_report(what, st, &err);
+}
+
+/* What the classifier stage did, for the summary and META. */
+typedef struct {
+    int trained, dev_tc, dev_flc;
+    sct_report rep;
+    double dev_accuracy;
+    metric_prf flc, flc_top1;
+} classifier_report;
+
+/* Trains m->classifier on the technique labels, if any, and scores it on
+ * the dev technique labels, if any. */
+static int train_classifier(const train_args *a, slant_model *m, const corpus *train,
+                            const lab_list *train_gold, const corpus *dev,
+                            const lab_list *dev_gold, classifier_report *cr) {
+    lab_list tc_train, tc_dev, si_pred;
+    lab_list_init(&tc_train); lab_list_init(&tc_dev); lab_list_init(&si_pred);
+    const lab_list *tl = train_gold, *dl = dev_gold;
+    const char *tname = a->labels, *dname = a->dev_labels;
+    slant_error err;
+    slant_error_clear(&err);
+    slant_status st = SLANT_OK;
+    int rc = EXIT_OK;
+    memset(cr, 0, sizeof *cr);
+    if (a->no_classifier) goto done;
+    if (!has_techniques(tl)) {
+        if (!a->tc_labels) {
+            if (!a->quiet) fprintf(stderr, "no technique labels (--tc-labels): the model gets no technique classifier\n");
+            goto done;
+        }
+        if ((rc = load_tc(a->tc_labels, train, &tc_train, "technique labels")) != EXIT_OK) goto done;
+        tl = &tc_train; tname = a->tc_labels;
+    }
+    if (a->dev_articles && !has_techniques(dl)) {
+        dl = NULL;
+        if (a->dev_tc_labels) {
+            if ((rc = load_tc(a->dev_tc_labels, dev, &tc_dev, "dev technique labels")) != EXIT_OK) goto done;
+            dl = &tc_dev; dname = a->dev_tc_labels;
+        }
+    } else if (!a->dev_articles) dl = NULL;
+
+    sct_opts o;
+    sct_opts_init(&o);
+    o.c2 = a->tc_c2; o.max_iter = a->tc_iterations; o.min_count = a->tc_min_count;
+    o.threads = a->threads; o.class_weight_power = a->tc_class_weight;
+    if (!a->quiet) fprintf(stderr, "training the technique classifier on %zu spans\n", tl->len);
+    if ((st = sct_train(train, tl, tname, &o, &m->classifier, &cr->rep, &err)) != SLANT_OK) goto done;
+    cr->trained = 1;
+    if (dl) {
+        if ((st = sct_accuracy(m->classifier, dev, dl, dname, &cr->dev_accuracy, &err)) != SLANT_OK) goto done;
+        cr->dev_tc = 1;
+        if ((st = tagger_predict_corpus(m, dev, NULL, &si_pred)) != SLANT_OK) goto done;
+        if ((st = sct_tune_second(m->classifier, dev, &si_pred, dl, &cr->flc, &cr->flc_top1, &err)) != SLANT_OK) goto done;
+        cr->dev_flc = 1;
+    }
+done:
+    if (st != SLANT_OK) rc = cli_report("training the technique classifier", st, &err);
+    lab_list_fini(&tc_train); lab_list_fini(&tc_dev); lab_list_fini(&si_pred);
+    return rc;
 }
 
 int cmd_train(int argc, char **argv) {
@@ -99,6 +189,7 @@ int cmd_train(int argc, char **argv) {
     tagger_train_opts_init(&to);
     to.c1 = a.c1; to.c2 = a.c2; to.max_iter = a.iterations; to.min_count = a.min_count;
     to.threads = a.threads; to.eval_every = a.eval_every;
+    to.sentence_c2 = a.sentence_c2;
     if (!a.quiet) to.progress = on_progress;
     if (!a.quiet) fprintf(stderr, "training the span tagger on %zu articles, %zu spans\n", train.len, train_gold.len);
     tagger_train_report rep;
@@ -110,6 +201,8 @@ int cmd_train(int argc, char **argv) {
                                    a.dev_articles ? &dev_gold : NULL, &to, &rep, &err);
     if (!a.quiet && isatty(2)) fputc('\n', stderr);
     if (st != SLANT_OK) { rc = cli_report("training", st, &err); if (st != SLANT_ENOMEM) rc = EXIT_INTERNAL; goto done; }
+    classifier_report cr;
+    if ((rc = train_classifier(&a, m, &train, &train_gold, &dev, &dev_gold, &cr)) != EXIT_OK) goto done;
 
     meta = cJSON_CreateObject();
     cJSON_AddStringToObject(meta, "name", a.name);
@@ -134,8 +227,24 @@ int cmd_train(int argc, char **argv) {
     cJSON_AddNumberToObject(tag, "threshold", m->tagger.decoding.threshold);
     cJSON_AddNumberToObject(tag, "gap", m->tagger.decoding.gap);
     cJSON_AddNumberToObject(tag, "min_len", m->tagger.decoding.min_len);
+    if (cr.trained) {
+        cJSON *tc = cJSON_AddObjectToObject(meta, "classifier");
+        cJSON_AddNumberToObject(tc, "spans", (double)cr.rep.n_examples);
+        cJSON_AddNumberToObject(tc, "features", (double)cr.rep.n_feat);
+        cJSON_AddNumberToObject(tc, "iterations", cr.rep.iterations);
+        cJSON_AddNumberToObject(tc, "temperature", cr.rep.temperature);
+        cJSON_AddNumberToObject(tc, "holdout_accuracy", cr.rep.holdout_accuracy);
+        cJSON_AddNumberToObject(tc, "second_threshold", m->classifier->second_threshold);
+    }
     if (a.dev_articles) {
         cJSON *dv = cJSON_AddObjectToObject(meta, "dev");
+        if (cr.dev_tc) cJSON_AddNumberToObject(dv, "tc_accuracy", cr.dev_accuracy);
+        if (cr.dev_flc) {
+            cJSON_AddNumberToObject(dv, "flc_precision", cr.flc.precision);
+            cJSON_AddNumberToObject(dv, "flc_recall", cr.flc.recall);
+            cJSON_AddNumberToObject(dv, "flc_f1", cr.flc.f1);
+            cJSON_AddNumberToObject(dv, "flc_f1_top1", cr.flc_top1.f1);
+        }
         cJSON_AddNumberToObject(dv, "articles", (double)dev.len);
         cJSON_AddNumberToObject(dv, "si_precision", rep.dev.precision);
         cJSON_AddNumberToObject(dv, "si_recall", rep.dev.recall);
@@ -153,6 +262,13 @@ int cmd_train(int argc, char **argv) {
             fprintf(stderr, "dev SI: precision %.4f recall %.4f F1 %.4f (threshold %.3f, gap %u, min length %u)\n",
                     rep.dev.precision, rep.dev.recall, rep.dev.f1, m->tagger.decoding.threshold,
                     m->tagger.decoding.gap, m->tagger.decoding.min_len);
+        if (cr.trained)
+            fprintf(stderr, "technique classifier: %zu features, %zu spans, T %.3f, held-out accuracy %.4f\n",
+                    cr.rep.n_feat, cr.rep.n_examples, cr.rep.temperature, cr.rep.holdout_accuracy);
+        if (cr.dev_tc) fprintf(stderr, "dev TC accuracy %.4f\n", cr.dev_accuracy);
+        if (cr.dev_flc)
+            fprintf(stderr, "dev FLC: precision %.4f recall %.4f F1 %.4f (top technique only: F1 %.4f; runner-up threshold %.2f)\n",
+                    cr.flc.precision, cr.flc.recall, cr.flc.f1, cr.flc_top1.f1, m->classifier->second_threshold);
         fprintf(stderr, "wrote %s\n", a.output);
     }
     rc = EXIT_OK;

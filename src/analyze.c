@@ -1,6 +1,14 @@
 /*
  * slant_analyze (slant.h) and its reusable-buffer form (analyze.h).
  *
+ * Techniques: with a technique classifier in the model, each span gets its
+ * most likely technique, and the runner-up too when its probability
+ * reaches the classifier's tuned threshold (the corpus gives one span two
+ * techniques now and then); a span with two techniques becomes two
+ * fragments with the same offsets. A fragment's confidence is then the
+ * span's confidence times its technique's probability. Without a
+ * classifier fragments keep technique -1.
+ *
  * Scores: a sentence's score is the highest P(inside a span) among its
  * tokens (one loaded phrase makes a sentence propagandistic); the article's
  * score is the expected share of its tokens that lie inside a span, the mean
@@ -22,7 +30,9 @@ slant_status analyze_work_init(analyze_work *w) {
     memset(w, 0, sizeof *w);
     text_init(&w->text);
     tok_doc_init(&w->doc);
-    return tagger_work_init(&w->tagger);
+    slant_status st = span_classifier_work_init(&w->classify);
+    if (st == SLANT_OK) st = tagger_work_init(&w->tagger);
+    return st;
 }
 
 void analyze_work_fini(analyze_work *w) {
@@ -30,6 +40,7 @@ void analyze_work_fini(analyze_work *w) {
     tok_doc_fini(&w->doc);
     tagger_work_fini(&w->tagger);
     tagger_spans_fini(&w->spans);
+    span_classifier_work_fini(&w->classify);
 }
 
 void slant_result_free(slant_result *r) {
@@ -60,17 +71,29 @@ slant_status analyze_text(const slant_model *m, analyze_work *w, const char *tex
     if (!(r = calloc(1, sizeof *r))) { st = SLANT_ENOMEM; goto fail; }
     const tok_doc *d = &w->doc;
     r->n_codepoints = tb->n_cp;
-    r->fragments = calloc(w->spans.len ? w->spans.len : 1, sizeof *r->fragments);
+    r->fragments = calloc(w->spans.len ? 2 * w->spans.len : 1, sizeof *r->fragments);
     r->sentences = calloc(d->n_sentences ? d->n_sentences : 1, sizeof *r->sentences);
     if (!r->fragments || !r->sentences) { st = SLANT_ENOMEM; goto fail; }
+    const span_classifier *sc = m->classifier;
+    if (sc && (st = span_classifier_article(&w->classify, tb->data, d)) != SLANT_OK) goto fail;
     for (size_t i = 0; i < w->spans.len; i++) {
         const tagger_span *s = &w->spans.items[i];
         const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
-        slant_fragment *f = &r->fragments[r->n_fragments++];
-        f->start = a->start; f->end = b->end;
-        f->cp_start = a->cp_start; f->cp_end = b->cp_end;
-        f->technique = -1;
-        f->confidence = s->confidence;
+        int tech[2] = {-1, -1}, n_tech = 1;
+        double p[SLANT_N_TECHNIQUES];
+        if (sc) {
+            if ((st = span_classifier_predict(sc, &w->classify, a->cp_start, b->cp_end, p)) != SLANT_OK) goto fail;
+            n_tech = span_classifier_flc_labels(p, sc->second_threshold, tech);
+            if (n_tech == 2 && tech[1] < tech[0]) { int t = tech[0]; tech[0] = tech[1]; tech[1] = t; }
+        }
+        for (int j = 0; j < n_tech; j++) {
+            if (tech[j] >= 0 && opt->technique_mask && !(opt->technique_mask >> tech[j] & 1u)) continue;
+            slant_fragment *f = &r->fragments[r->n_fragments++];
+            f->start = a->start; f->end = b->end;
+            f->cp_start = a->cp_start; f->cp_end = b->cp_end;
+            f->technique = tech[j];
+            f->confidence = tech[j] >= 0 ? s->confidence * p[tech[j]] : s->confidence;
+        }
     }
     double total = 0;
     for (size_t t = 0; t < d->n_tokens; t++) total += w->tagger.p_span[t];

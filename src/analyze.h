@@ -1,6 +1,6 @@
 /*
  * The analysis pipeline behind slant_analyze: validate text, tokenize,
- * tag spans, (classify them), score sentences and the article. An
+ * tag spans, name their techniques, score sentences and the article. An
  * analyze_work keeps one thread's buffers between articles, so a batch
  * allocates per article only the result it returns.
  */
@@ -8,6 +8,7 @@
 #define SLANT_ANALYZE_H
 
 #include "slant.h"
+#include "span_classifier.h"
 #include "tagger.h"
 #include "text.h"
 
@@ -16,6 +17,7 @@ typedef struct {
     tok_doc doc;
     tagger_work tagger;
     tagger_spans spans;
+    span_classifier_work classify;  /* technique classifier scratch */
 } analyze_work;
 
 slant_status analyze_work_init(analyze_work *w);

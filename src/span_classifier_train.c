@@ -23,7 +23,7 @@ void sct_opts_init(sct_opts *o) {
     o->groups = SPF_ALL;
     o->c2 = 1e-4;
     o->max_iter = 300;
-    o->min_count = 2;
+    o->min_count = 3;
     o->threads = 1;
     o->class_weight_power = 0;
     o->holdout = 5;
@@ -311,22 +311,31 @@ fail:
 slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
                           const lab_list *gold, const char *gold_name,
                           double *accuracy, slant_error *err) {
-    size_t N = gold->len, right = 0, n = 0;
+    size_t N = gold->len;
     double *p = malloc((N ? N : 1) * K * sizeof *p);
     int *pred = malloc((N ? N : 1) * sizeof *pred);
+    lab_list pl, gl;
+    lab_list_init(&pl);
+    lab_list_init(&gl);
     slant_status st = SLANT_ENOMEM;
     *accuracy = 0;
     if (!p || !pred) goto done;
     if ((st = span_classifier_score_list(c, articles, gold, gold_name, 0, p, err)) != SLANT_OK) goto done;
     if ((st = span_classifier_assign(gold, p, pred)) != SLANT_OK) goto done;
-    for (size_t i = 0; i < N; i++) {
+    /* Scored by the official rule (metric_tc): copies of a span match as a
+     * multiset, so their order does not matter. */
+    for (size_t i = 0; i < N && st == SLANT_OK; i++) {
         if (gold->items[i].technique < 0) continue;
-        n++;
-        right += pred[i] == gold->items[i].technique;
+        lab_span s = gold->items[i];
+        if ((st = lab_list_push(&gl, &s)) != SLANT_OK) break;
+        s.technique = pred[i];
+        st = lab_list_push(&pl, &s);
     }
-    *accuracy = n ? (double)right / (double)n : 0;
+    if (st == SLANT_OK) st = metric_tc_named(&pl, "prediction", &gl, gold_name, accuracy, NULL, err);
 done:
+    if (st == SLANT_ENOMEM) err_set(err, st, gold_name, -1, -1, "out of memory");
     free(p); free(pred);
+    lab_list_fini(&pl); lab_list_fini(&gl);
     return st;
 }
 

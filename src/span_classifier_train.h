@@ -36,7 +36,7 @@ typedef struct {
     double holdout_accuracy;   /* accuracy on the held-out spans (-1 if none) */
 } sct_report;
 
-/* groups = SPF_ALL, c2 = 1e-4, max_iter = 300, min_count = 2, threads = 1,
+/* groups = SPF_ALL, c2 = 1e-4, max_iter = 300, min_count = 3, threads = 1,
  * class_weight_power = 0, holdout = 5. */
 void sct_opts_init(sct_opts *o);
 

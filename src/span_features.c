@@ -22,6 +22,9 @@
  *  17 stem of a repeated       36 relative place in the article
  *     content word             37 in the title
  *  38 sentence length, bucketed
+ *  39 the whole span's lower-cased text (EDGES)
+ *  40 3-letter prefix of a span word (AFFIX)
+ *  41 3-letter suffix of a span word (AFFIX)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +92,8 @@ static int push(spf_list *l, uint64_t h, double v) {
 }
 
 /* Scales the values from index `from` on by 1/sqrt(count). */
-static void normalize_from(spf_list *l, size_t from) {
-    if (l->n <= from) return;
+static void normalize_from(spf_list *l, size_t from, uint32_t mask) {
+    if (l->n <= from || (mask & SPF_NONORM)) return;
     float s = (float)(1.0 / sqrt((double)(l->n - from)));
     for (size_t i = from; i < l->n; i++) l->val[i] *= s;
 }
@@ -293,19 +296,19 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
     if (mask & SPF_WORDS) {
         size_t from = out->n;
         for (size_t t = a; t < b; t++) P(fh(2, c->lower[t]), 1.0);
-        normalize_from(out, from);
+        normalize_from(out, from, mask);
     }
     if (mask & SPF_STEMS) {
         size_t from = out->n;
         for (size_t t = a; t < b; t++) if (c->flags[t] & F_WORD) P(fh(3, c->stem[t]), 1.0);
-        normalize_from(out, from);
+        normalize_from(out, from, mask);
     }
     if (mask & SPF_BIGRAMS) {
         size_t from = out->n;
         P(fh2(4, none, c->lower[a]), 1.0);
         for (size_t t = a; t + 1 < b; t++) P(fh2(4, c->lower[t], c->lower[t + 1]), 1.0);
         P(fh2(4, c->lower[b - 1], none + 1), 1.0);
-        normalize_from(out, from);
+        normalize_from(out, from, mask);
     }
     if (mask & SPF_CHARS) {
         /* " w1 w2 ... wL ": lower-cased tokens joined by one space. */
@@ -324,13 +327,27 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         for (size_t g = 3; g <= 5; g++)
             for (size_t i = 0; i + g <= n; i++)
                 P(fh(5, feat_word_hash(c->buf + i, g) + g), 1.0);
-        normalize_from(out, from);
+        normalize_from(out, from, mask);
+    }
+    if (mask & SPF_AFFIX) {
+        size_t from = out->n;
+        for (size_t t = a; t < b; t++) {
+            if (!(c->flags[t] & F_WORD) || c->lo_len[t] < 4) continue;
+            const char *w = c->low + c->lo_off[t];
+            size_t n = c->lo_len[t];
+            P(fh(40, feat_word_hash(w, 3)), 1.0);
+            P(fh(41, feat_word_hash(w + n - 3, 3)), 1.0);
+        }
+        normalize_from(out, from, mask);
     }
     if (mask & SPF_EDGES) {
         P(fh(6, c->lower[a]), 1.0);
         P(fh(7, c->lower[b - 1]), 1.0);
         P(fh(8, L > 1 ? c->lower[a + 1] : none), 1.0);
         P(fh(9, L > 1 ? c->lower[b - 2] : none), 1.0);
+        uint64_t whole = 0;
+        for (size_t t = a; t < b; t++) whole = mix64(whole) ^ c->lower[t];
+        P(fh(39, whole), 1.0);
     }
 
     /* Content words: how many recur outside the span, and how often. */
@@ -420,7 +437,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         size_t from = out->n;
         for (uint32_t t = sn->first; t < sn->last; t++)
             if ((t < a || t >= b) && (c->flags[t] & F_WORD)) P(fh(16, c->stem[t]), 1.0);
-        normalize_from(out, from);
+        normalize_from(out, from, mask);
     }
     return SLANT_OK;
 }

@@ -38,7 +38,9 @@ enum {
     SPF_POSITION = 1u << 8,  /* sentence coverage, place in the article */
     SPF_CONTEXT  = 1u << 9,  /* words just before/after, sentence words */
     SPF_CONJ     = 1u << 10, /* length x repetition, length x first word */
-    SPF_ALL      = (1u << 11) - 1
+    SPF_AFFIX    = 1u << 11, /* 3-letter prefixes and suffixes of span words (bag) */
+    SPF_NONORM   = 1u << 12, /* do not scale bags by 1/sqrt(items) */
+    SPF_ALL      = (1u << 12) - 1   /* every group, bags scaled */
 };
 
 /* Features of one span: n (hash, value) pairs. */

@@ -1,0 +1,301 @@
+/*
+ * Tests for span features (span_features.c), the technique classifier and
+ * its TECH payload (span_classifier.c) and its training
+ * (span_classifier_train.c), on hand-written text. K = SLANT_N_TECHNIQUES.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "corpus.h"
+#include "span_classifier.h"
+#include "span_classifier_train.h"
+#include "span_features.h"
+#include "test.h"
+
+#define K SLANT_N_TECHNIQUES
+
+static const char *article =
+    "Migrants storm the border\n"
+    "\n"
+    "The migrants will storm the border again, officials said.\n"
+    "\"This is an invasion!\" he shouted.\n"
+    "Is it really an invasion? Nobody knows.\n"
+    "The migrants will storm the border again.\n";
+
+/* Code point offset of the n-th (0-based) occurrence of needle (ASCII text). */
+static uint32_t find_nth(const char *hay, const char *needle, int n) {
+    const char *p = hay;
+    for (;;) {
+        p = strstr(p, needle);
+        if (!p || n-- == 0) break;
+        p++;
+    }
+    return p ? (uint32_t)(p - hay) : 0;
+}
+
+static int has_hash(const spf_list *l, const spf_list *other, size_t i) {
+    for (size_t j = 0; j < other->n; j++) if (other->hash[j] == l->hash[i]) return 1;
+    return 0;
+}
+
+/* ---- features ---- */
+
+static void span_features_should_be_deterministic_and_mask_groups(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    spf_ctx *c = spf_ctx_new();
+    spf_list a, b;
+    spf_list_init(&a);
+    spf_list_init(&b);
+    CHECK(c != NULL);
+    CHECK(spf_span(c, SPF_ALL, 0, 5, &a) == SLANT_EINVAL);   /* no article yet */
+    CHECK(spf_article(c, article, &d) == SLANT_OK);
+    uint32_t s = find_nth(article, "an invasion", 0);
+    CHECK(spf_span(c, SPF_ALL, s, s + 11, &a) == SLANT_OK);
+    CHECK(spf_span(c, SPF_ALL, s, s + 11, &b) == SLANT_OK);
+    CHECK(a.n > 20 && a.n == b.n);
+    CHECK(memcmp(a.hash, b.hash, a.n * sizeof *a.hash) == 0);
+    for (size_t i = 0; i < a.n; i++) CHECK(a.val[i] > 0 && a.val[i] <= 1.0f);
+    /* Only the bias and the length features without any group but LENGTH. */
+    CHECK(spf_span(c, SPF_LENGTH, s, s + 11, &b) == SLANT_OK);
+    CHECK_EQ_INT(b.n, 3);
+    /* A span over whitespace only covers no token: bias and length only. */
+    uint32_t nl = find_nth(article, "\n\n", 0);
+    CHECK(spf_span(c, SPF_ALL, nl, nl + 2, &b) == SLANT_OK);
+    CHECK_EQ_INT(b.n, 3);
+    spf_list_fini(&a);
+    spf_list_fini(&b);
+    spf_ctx_free(c);
+    tok_doc_fini(&d);
+}
+
+static void span_features_should_see_repetition_of_the_span_text(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    spf_ctx *c = spf_ctx_new();
+    spf_list rep, once, rep2;
+    spf_list_init(&rep); spf_list_init(&once); spf_list_init(&rep2);
+    CHECK(spf_article(c, article, &d) == SLANT_OK);
+    /* The same phrase at its two places in the body differs only by
+     * position and context; the repetition cues are the same. */
+    uint32_t r1 = find_nth(article, "The migrants will storm the border again", 0);
+    uint32_t r2 = find_nth(article, "The migrants will storm the border again", 1);
+    uint32_t o = find_nth(article, "Nobody knows", 0);
+    CHECK(spf_span(c, SPF_REPEAT, r1, r1 + 40, &rep) == SLANT_OK);
+    CHECK(spf_span(c, SPF_REPEAT, r2, r2 + 40, &rep2) == SLANT_OK);
+    CHECK(spf_span(c, SPF_REPEAT, o, o + 12, &once) == SLANT_OK);
+    /* The exact-copy count feature of the repeated phrase (2 copies) is
+     * shared by both copies and differs from a phrase seen once. */
+    size_t shared = 0, with_once = 0;
+    for (size_t i = 0; i < rep.n; i++) { shared += has_hash(&rep, &rep2, i) ? 1u : 0u; with_once += has_hash(&rep, &once, i) ? 1u : 0u; }
+    CHECK(shared > with_once);
+    /* ...but not all: the first copy has a later copy, the second an earlier one. */
+    CHECK(shared < rep.n);
+    spf_list_fini(&rep); spf_list_fini(&once); spf_list_fini(&rep2);
+    spf_ctx_free(c);
+    tok_doc_fini(&d);
+}
+
+/* ---- a toy training set ---- */
+
+/* Articles whose spans are one of three cue words; the technique follows
+ * the word, so the classifier must learn word -> technique. */
+static void toy_set(corpus *cp, lab_list *gold) {
+    static const char *words[3] = {"traitor", "invasion", "patriots"};
+    static const int tech[3] = {9, 1, 7};   /* Name_Calling, Appeal_to_fear, Flag-Waving */
+    corpus_init(cp);
+    lab_list_init(gold);
+    for (int a = 0; a < 12; a++) {
+        char buf[512];
+        int n = snprintf(buf, sizeof buf, "Title number %d\n\nThey called him a %s today.\n"
+                         "Then came the %s of the town.\nWe are %s and %s.\n",
+                         a, words[a % 3], words[(a + 1) % 3], words[(a + 2) % 3], words[a % 3]);
+        corpus_article art;
+        memset(&art, 0, sizeof art);
+        snprintf(art.id, sizeof art.id, "%d", 100 + a);
+        text_init(&art.text);
+        CHECK(text_load(&art.text, buf, (size_t)n, 0, NULL) == SLANT_OK);
+        for (int w = 0; w < 3; w++) {
+            uint32_t s = find_nth(buf, words[w], 0);
+            lab_span l;
+            memset(&l, 0, sizeof l);
+            memcpy(l.id, art.id, LAB_ID_MAX);
+            l.technique = tech[w];
+            l.start = s;
+            l.end = s + (uint32_t)strlen(words[w]);
+            l.line = (uint32_t)gold->len + 1;
+            CHECK(lab_list_push(gold, &l) == SLANT_OK);
+        }
+        if (cp->len == cp->cap) {
+            cp->cap = cp->cap ? 2 * cp->cap : 16;
+            cp->items = realloc(cp->items, cp->cap * sizeof *cp->items);
+        }
+        cp->items[cp->len++] = art;
+    }
+}
+
+static span_classifier *toy_train(const corpus *cp, const lab_list *gold) {
+    sct_opts o;
+    sct_opts_init(&o);
+    o.min_count = 1;
+    o.holdout = 3;
+    span_classifier *c = NULL;
+    sct_report r;
+    slant_error err;
+    CHECK(sct_train(cp, gold, "toy", &o, &c, &r, &err) == SLANT_OK);
+    CHECK(r.n_examples == gold->len);
+    CHECK(r.temperature > 0);
+    return c;
+}
+
+static void classifier_should_learn_a_toy_set(void) {
+    corpus cp;
+    lab_list gold;
+    toy_set(&cp, &gold);
+    span_classifier *c = toy_train(&cp, &gold);
+    CHECK(c != NULL);
+    if (!c) return;
+    double acc = 0;
+    slant_error err;
+    CHECK(sct_accuracy(c, &cp, &gold, "toy", &acc, &err) == SLANT_OK);
+    CHECK_NEAR(acc, 1.0, 1e-12);
+    double *p = malloc(gold.len * K * sizeof *p);
+    CHECK(span_classifier_score_list(c, &cp, &gold, "toy", 1, p, &err) == SLANT_OK);
+    for (size_t i = 0; i < gold.len; i++) {
+        double sum = 0;
+        for (size_t k = 0; k < K; k++) { CHECK(p[i * K + k] >= 0 && p[i * K + k] <= 1); sum += p[i * K + k]; }
+        CHECK_NEAR(sum, 1.0, 1e-9);
+    }
+    /* A span in an unknown article is named by its line. */
+    lab_list bad;
+    lab_list_init(&bad);
+    lab_span s = gold.items[4];
+    strcpy(s.id, "999");
+    s.line = 7;
+    lab_list_push(&bad, &s);
+    slant_error_clear(&err);
+    CHECK(span_classifier_score_list(c, &cp, &bad, "spans.txt", 1, p, &err) == SLANT_EINVAL);
+    CHECK(err.line == 7 && strcmp(err.file, "spans.txt") == 0);
+    lab_list_fini(&bad);
+    free(p);
+    span_classifier_free(c);
+    corpus_fini(&cp);
+    lab_list_fini(&gold);
+}
+
+static void copies_of_a_span_should_get_their_first_then_second_choice(void) {
+    lab_list l;
+    lab_list_init(&l);
+    lab_span s;
+    memset(&s, 0, sizeof s);
+    strcpy(s.id, "1");
+    s.start = 0; s.end = 5;
+    lab_list_push(&l, &s);
+    lab_list_push(&l, &s);
+    s.start = 6; s.end = 9;
+    lab_list_push(&l, &s);
+    double p[3 * K];
+    for (int i = 0; i < 3 * K; i++) p[i] = 0.01;
+    p[0 * K + 3] = 0.5; p[0 * K + 5] = 0.3;
+    p[1 * K + 3] = 0.5; p[1 * K + 5] = 0.3;
+    p[2 * K + 3] = 0.5; p[2 * K + 5] = 0.3;
+    int pred[3];
+    CHECK(span_classifier_assign(&l, p, pred) == SLANT_OK);
+    CHECK_EQ_INT(pred[0], 3);
+    CHECK_EQ_INT(pred[1], 5);
+    CHECK_EQ_INT(pred[2], 3);
+    int t[2];
+    CHECK_EQ_INT(span_classifier_flc_labels(p, 0.35, t), 1);
+    CHECK_EQ_INT(span_classifier_flc_labels(p, 0.3, t), 2);
+    CHECK(t[0] == 3 && t[1] == 5);
+    lab_list_fini(&l);
+}
+
+/* ---- the TECH payload ---- */
+
+static void payload_should_round_trip_byte_identical(void) {
+    corpus cp;
+    lab_list gold;
+    toy_set(&cp, &gold);
+    span_classifier *c = toy_train(&cp, &gold), *c2 = NULL;
+    CHECK(c != NULL);
+    if (!c) return;
+    c->second_threshold = 0.25;
+    uint8_t *b1 = NULL, *b2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    CHECK(span_classifier_serialize(c, &b1, &n1) == SLANT_OK);
+    CHECK(span_classifier_parse(b1, n1, &c2) == SLANT_OK);
+    CHECK(c2 != NULL);
+    if (c2) {
+        CHECK(span_classifier_serialize(c2, &b2, &n2) == SLANT_OK);
+        CHECK(n1 == n2 && memcmp(b1, b2, n1) == 0);
+        CHECK(c2->second_threshold == 0.25 && c2->temperature == c->temperature);
+        /* The parsed classifier predicts exactly what the original did. */
+        double p1[K], p2[K];
+        span_classifier_work w;
+        tok_doc d;
+        tok_doc_init(&d);
+        CHECK(span_classifier_work_init(&w) == SLANT_OK);
+        const corpus_article *a = &cp.items[0];
+        CHECK(tok_tokenize(a->text.data, a->text.len, &d) == SLANT_OK);
+        CHECK(span_classifier_article(&w, a->text.data, &d) == SLANT_OK);
+        CHECK(span_classifier_predict(c, &w, gold.items[0].start, gold.items[0].end, p1) == SLANT_OK);
+        CHECK(span_classifier_predict(c2, &w, gold.items[0].start, gold.items[0].end, p2) == SLANT_OK);
+        CHECK(memcmp(p1, p2, sizeof p1) == 0);
+        span_classifier_work_fini(&w);
+        tok_doc_fini(&d);
+    }
+    free(b2);
+    free(b1);
+    span_classifier_free(c2);
+    span_classifier_free(c);
+    corpus_fini(&cp);
+    lab_list_fini(&gold);
+}
+
+static void parse_should_reject_truncated_and_damaged_payloads(void) {
+    span_classifier *c = span_classifier_new(3), *out = NULL;
+    CHECK(c != NULL);
+    if (!c) return;
+    c->keys[0] = 5; c->keys[1] = 9; c->keys[2] = 70;
+    for (size_t i = 0; i < 3 * K; i++) c->w[i] = (float)i * 0.5f;
+    CHECK(span_classifier_index(c) == SLANT_OK);
+    uint8_t *b = NULL;
+    size_t n = 0;
+    CHECK(span_classifier_serialize(c, &b, &n) == SLANT_OK);
+    CHECK(span_classifier_parse(b, n, &out) == SLANT_OK);
+    span_classifier_free(out);
+    for (size_t cut = 0; cut < n; cut++) {
+        out = NULL;
+        CHECK(span_classifier_parse(b, cut, &out) == SLANT_EFORMAT);
+        CHECK(out == NULL);
+    }
+    uint8_t *m = malloc(n);
+    memcpy(m, b, n);
+    m[0] = 2;                                   /* newer payload version */
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EVERSION);
+    memcpy(m, b, n);
+    m[12] = 13;                                 /* wrong class count */
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    memcpy(m, b, n);
+    memset(m + 40 + 8 * K + 8, 0, 8);           /* keys no longer increasing */
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    memcpy(m, b, n);
+    memset(m + 16, 0, 8);                       /* temperature 0 */
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    free(m);
+    free(b);
+    span_classifier_free(c);
+}
+
+int main(void) {
+    TEST(span_features_should_be_deterministic_and_mask_groups);
+    TEST(span_features_should_see_repetition_of_the_span_text);
+    TEST(classifier_should_learn_a_toy_set);
+    TEST(copies_of_a_span_should_get_their_first_then_second_choice);
+    TEST(payload_should_round_trip_byte_identical);
+    TEST(parse_should_reject_truncated_and_damaged_payloads);
+    return test_summary("span_classifier");
+}
