@@ -45,8 +45,9 @@ int cmd_model(int argc, char **argv) {
     printf("name:        %s\n", m->name);
     printf("version:     %s\n", m->version);
     printf("tagger:      %d labels (O B I), %zu features, feature set v%u\n", t->L, t->n_feat, t->feat_version);
-    printf("decoding:    threshold %.3f, gap %u, min length %u tokens\n", t->decoding.threshold,
-           t->decoding.gap, t->decoding.min_len);
+    printf("decoding:    threshold %.3f, extend down to %.3f, gap %u, min length %u tokens\n",
+           t->decoding.threshold, t->decoding.low, t->decoding.gap, t->decoding.min_len);
+    printf("sentences:   %s\n", t->has_sentence ? "stacked sentence scorer" : "none");
     printf("classifier:  %s\n", m->classifier ? "technique classifier (14 classes)" : "none");
     printf("clusters:    %zu words\n", m->clusters.n);
     cJSON *j = cJSON_Parse(m->meta_json);

@@ -225,6 +225,7 @@ int cmd_train(int argc, char **argv) {
     cJSON_AddNumberToObject(tag, "features", (double)rep.n_feat);
     cJSON_AddNumberToObject(tag, "iterations", rep.iterations);
     cJSON_AddNumberToObject(tag, "threshold", m->tagger.decoding.threshold);
+    cJSON_AddNumberToObject(tag, "low", m->tagger.decoding.low);
     cJSON_AddNumberToObject(tag, "gap", m->tagger.decoding.gap);
     cJSON_AddNumberToObject(tag, "min_len", m->tagger.decoding.min_len);
     if (cr.trained) {
@@ -259,8 +260,8 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "tagger: %zu features, %d iterations, %.0f s CPU\n", rep.n_feat, rep.iterations,
                 (double)(clock() - c0) / CLOCKS_PER_SEC);
         if (a.dev_articles)
-            fprintf(stderr, "dev SI: precision %.4f recall %.4f F1 %.4f (threshold %.3f, gap %u, min length %u)\n",
-                    rep.dev.precision, rep.dev.recall, rep.dev.f1, m->tagger.decoding.threshold,
+            fprintf(stderr, "dev SI: precision %.4f recall %.4f F1 %.4f (threshold %.3f, low %.3f, gap %u, min length %u)\n",
+                    rep.dev.precision, rep.dev.recall, rep.dev.f1, m->tagger.decoding.threshold, m->tagger.decoding.low,
                     m->tagger.decoding.gap, m->tagger.decoding.min_len);
         if (cr.trained)
             fprintf(stderr, "technique classifier: %zu features, %zu spans, T %.3f, held-out accuracy %.4f\n",

@@ -65,7 +65,12 @@ slant_status analyze_text(const slant_model *m, analyze_work *w, const char *tex
     if ((st = tok_tokenize(tb->data, tb->len, &w->doc)) != SLANT_OK) goto fail;
     if ((st = tagger_marginals(m, &w->tagger, tb->data, &w->doc)) != SLANT_OK) goto fail;
     tagger_decoding dec = m->tagger.decoding;
-    if (opt->threshold >= 0) dec.threshold = opt->threshold;
+    if (opt->threshold >= 0) {
+        /* The user's threshold moves both ends, keeping the tuned ratio. */
+        double ratio = dec.threshold > 0 ? dec.low / dec.threshold : 1.0;
+        dec.threshold = opt->threshold;
+        dec.low = opt->threshold * ratio;
+    }
     if ((st = tagger_decode(w->tagger.p_span, w->doc.n_tokens, &dec, &w->spans)) != SLANT_OK) goto fail;
 
     if (!(r = calloc(1, sizeof *r))) { st = SLANT_ENOMEM; goto fail; }

@@ -20,6 +20,7 @@ slant_model *model_new(void) {
 void slant_model_free(slant_model *m) {
     if (!m) return;
     feat_table_fini(&m->tagger.table); free(m->tagger.w);
+    sentence_model_fini(&m->tagger.sentence);
     span_classifier_free(m->classifier);
     free(m->cluster_words); free(m->cluster_paths); free(m->cluster_depths);
     free(m->meta_json);
@@ -30,7 +31,7 @@ void slant_model_free(slant_model *m) {
 
 static slant_status save_tagger(const tagger_model *t, mio_writer *w) {
     int L = t->L;
-    size_t tagr_len = 24 + 8 * (size_t)(L * L + L);
+    size_t tagr_len = 32 + 8 * (size_t)(L * L + L);
     uint8_t *b = malloc(tagr_len);
     if (!b) return SLANT_ENOMEM;
     mio_put_u32(b, (uint32_t)L);
@@ -38,7 +39,8 @@ static slant_status save_tagger(const tagger_model *t, mio_writer *w) {
     mio_put_f64(b + 8, t->decoding.threshold);
     mio_put_u32(b + 16, t->decoding.gap);
     mio_put_u32(b + 20, t->decoding.min_len);
-    uint8_t *p = b + 24;
+    mio_put_f64(b + 24, t->decoding.low);
+    uint8_t *p = b + 32;
     for (int i = 0; i < L * L; i++, p += 8) mio_put_f64(p, t->trans[i]);
     for (int i = 0; i < L; i++, p += 8) mio_put_f64(p, t->start[i]);
     slant_status st = mio_writer_add(w, "TAGR", b, tagr_len);
@@ -62,6 +64,27 @@ static slant_status save_tagger(const tagger_model *t, mio_writer *w) {
         mio_put_u32(p, bits);
     }
     st = mio_writer_add(w, "FEAT", b, feat_len);
+    free(b);
+    if (st != SLANT_OK || !t->has_sentence) return st;
+
+    /* SENT: u64 n, n x u64 keys (row order), n x f32 weights, f64 bias. */
+    const sentence_model *sm = &t->sentence;
+    n = sm->n_feat;
+    size_t sent_len = 8 + n * 12 + 8;
+    if (!(b = malloc(sent_len))) return SLANT_ENOMEM;
+    uint64_t *keys2 = malloc((n ? n : 1) * sizeof *keys2);
+    if (!keys2) { free(b); return SLANT_ENOMEM; }
+    feat_table_keys(&sm->table, keys2);
+    mio_put_u64(b, n);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, &sm->w[i], 4);
+        mio_put_u64(b + 8 + i * 8, keys2[i]);
+        mio_put_u32(b + 8 + n * 8 + i * 4, bits);
+    }
+    mio_put_f64(b + 8 + n * 12, sm->bias);
+    free(keys2);
+    st = mio_writer_add(w, "SENT", b, sent_len);
     free(b);
     return st;
 }
@@ -109,10 +132,10 @@ static slant_status bad(slant_error *err, const char *path, const char *what) {
 static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *path,
                                 slant_error *err) {
     const mio_section *s = mio_find(f, "TAGR");
-    if (!s || s->len < 24) return bad(err, path, "TAGR is missing or too short");
+    if (!s || s->len < 32) return bad(err, path, "TAGR is missing or too short");
     uint32_t L = mio_get_u32(s->data);
     if (L < 2 || L > TAGGER_MAX_LABELS) return bad(err, path, "TAGR has an invalid label count");
-    if (s->len != 24 + 8 * (uint64_t)(L * L + L)) return bad(err, path, "TAGR length does not match its label count");
+    if (s->len != 32 + 8 * (uint64_t)(L * L + L)) return bad(err, path, "TAGR length does not match its label count");
     t->L = (int)L;
     t->feat_version = mio_get_u32(s->data + 4);
     if (t->feat_version != FEAT_VERSION)
@@ -122,7 +145,11 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
     t->decoding.threshold = mio_get_f64(s->data + 8);
     t->decoding.gap = mio_get_u32(s->data + 16);
     t->decoding.min_len = mio_get_u32(s->data + 20);
-    const uint8_t *p = s->data + 24;
+    t->decoding.low = mio_get_f64(s->data + 24);
+    if (!(t->decoding.threshold >= 0 && t->decoding.threshold <= 1 && t->decoding.low >= 0 &&
+          t->decoding.low <= 1))
+        return bad(err, path, "TAGR has a decoding threshold outside [0,1]");
+    const uint8_t *p = s->data + 32;
     for (uint32_t i = 0; i < L * L; i++, p += 8) t->trans[i] = mio_get_f64(p);
     for (uint32_t i = 0; i < L; i++, p += 8) t->start[i] = mio_get_f64(p);
 
@@ -143,6 +170,27 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
     t->n_feat = (size_t)n;
     slant_status st = feat_table_build(&t->table, keys, (size_t)n);
     free(keys);
+    if (st != SLANT_OK) return st;
+
+    s = mio_find(f, "SENT");
+    if (!s) return SLANT_OK;
+    if (s->len < 16) return bad(err, path, "SENT is too short");
+    n = mio_get_u64(s->data);
+    if (n > (s->len - 16) / 12 || s->len != 16 + n * 12) return bad(err, path, "SENT length does not match its count");
+    sentence_model *sm = &t->sentence;
+    keys = malloc((size_t)n * sizeof *keys + 1);
+    sm->w = malloc((size_t)n * sizeof *sm->w + 1);
+    if (!keys || !sm->w) { free(keys); return SLANT_ENOMEM; }
+    for (uint64_t i = 0; i < n; i++) {
+        keys[i] = mio_get_u64(s->data + 8 + i * 8);
+        uint32_t bits = mio_get_u32(s->data + 8 + n * 8 + i * 4);
+        memcpy(&sm->w[i], &bits, 4);
+    }
+    sm->bias = mio_get_f64(s->data + 8 + n * 12);
+    sm->n_feat = (size_t)n;
+    st = feat_table_build(&sm->table, keys, (size_t)n);
+    free(keys);
+    t->has_sentence = st == SLANT_OK;
     return st;
 }
 

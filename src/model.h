@@ -3,7 +3,8 @@
  * container is model_io.h; payload layouts are in docs/FORMAT.md):
  *   META  JSON text: name, version, training options, corpus, dev scores
  *   TAGR  span tagger: labels, decoding rule, transitions
- *   FEAT  span tagger: sorted feature hashes and their weights
+ *   FEAT  span tagger: feature hashes and their weights
+ *   SENT  sentence scorer whose scores are tagger features, optional
  *   TECH  technique classifier (span_classifier.h), optional
  *   CLUS  word clusters used by the features, optional
  * A loaded model is immutable and shared read-only by threads.
@@ -16,14 +17,18 @@
 #include "slant.h"
 #include "token_features.h"
 #include "feat_table.h"
+#include "sentence_model.h"
 
 #define TAGGER_MAX_LABELS 8
 
-/* How marginals become spans: a token belongs to a span when
- * P(label != O) >= threshold; runs separated by at most `gap` tokens are
- * joined; runs shorter than min_len tokens are dropped. */
+/* How marginals become spans, by hysteresis: a span is a maximal run of
+ * tokens with P(inside) >= low (runs separated by at most `gap` tokens below
+ * low are joined) that holds at least one token with P(inside) >= threshold
+ * and at least min_len tokens. A single threshold (low == threshold) cuts
+ * long fragments wherever one word dips; hysteresis keeps them whole. */
 typedef struct {
-    double threshold;
+    double threshold;   /* a span needs one token at least this likely */
+    double low;         /* ... and extends over tokens at least this likely */
     uint32_t gap;
     uint32_t min_len;
 } tagger_decoding;
@@ -37,6 +42,8 @@ typedef struct {
     size_t n_feat;
     feat_table table;               /* feature hash -> row of w */
     float *w;                       /* n_feat x L state weights */
+    int has_sentence;               /* 1: token features include sentence scores */
+    sentence_model sentence;        /* the stacked sentence scorer (SENT section) */
 } tagger_model;
 
 /* Technique classifier data lives behind an opaque pointer so tagging does

@@ -12,7 +12,8 @@ slant_status tagger_work_init(tagger_work *w) {
     memset(w, 0, sizeof *w);
     feat_seq_init(&w->feats);
     w->fctx = feat_ctx_new();
-    return w->fctx ? SLANT_OK : SLANT_ENOMEM;
+    w->sent_hashes = malloc(TAGGER_SENT_FEATS * sizeof *w->sent_hashes);
+    return w->fctx && w->sent_hashes ? SLANT_OK : SLANT_ENOMEM;
 }
 
 void tagger_work_fini(tagger_work *w) {
@@ -20,6 +21,7 @@ void tagger_work_fini(tagger_work *w) {
     feat_seq_fini(&w->feats);
     free(w->ids); free(w->id_offs);
     free(w->emit); free(w->alpha); free(w->beta); free(w->marg); free(w->p_span);
+    free(w->sent_scores); free(w->sent_hashes);
     memset(w, 0, sizeof *w);
 }
 
@@ -49,8 +51,24 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
     const tagger_model *tm = &m->tagger;
     size_t T = d->n_tokens;
     int L = tm->L;
-    slant_status st = feat_extract(w->fctx, &m->resources, text, d, &w->feats);
+    slant_status st = feat_prepare(w->fctx, text, d);
     if (st != SLANT_OK) return st;
+    const float *scores = NULL;
+    if (tm->has_sentence) {
+        if (d->n_sentences > w->cap_sent) {
+            float *p = realloc(w->sent_scores, d->n_sentences * sizeof *p);
+            if (!p) return SLANT_ENOMEM;
+            w->sent_scores = p; w->cap_sent = d->n_sentences;
+        }
+        for (size_t si = 0; si < d->n_sentences; si++) {
+            size_t n = 0;
+            if ((st = feat_sentence(w->fctx, text, d, si, w->sent_hashes, TAGGER_SENT_FEATS, &n)) != SLANT_OK)
+                return st;
+            w->sent_scores[si] = (float)sentence_model_score(&tm->sentence, w->sent_hashes, n);
+        }
+        scores = w->sent_scores;
+    }
+    if ((st = feat_tokens(w->fctx, &m->resources, text, d, scores, &w->feats)) != SLANT_OK) return st;
     if (!grow_tokens(w, T)) return SLANT_ENOMEM;
     for (size_t t = 0; t < T; t++) {
         double *e = w->emit + t * (size_t)L;
@@ -84,26 +102,28 @@ static int spans_push(tagger_spans *s, tagger_span v) {
 
 slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding *dec,
                            tagger_spans *out) {
+    double low = dec->low < dec->threshold ? dec->low : dec->threshold;
+    size_t min_len = dec->min_len ? dec->min_len : 1;
     out->len = 0;
     size_t t = 0;
     while (t < T) {
-        if (p_span[t] < dec->threshold) { t++; continue; }
+        if (p_span[t] < low) { t++; continue; }
         size_t first = t, last = t + 1;
-        /* Extend over short dips: a run continues if another token above
-         * the threshold follows within `gap` tokens. */
+        /* Extend over short dips: the run goes on if another token at or
+         * above `low` follows within `gap` tokens. */
         for (;;) {
-            while (last < T && p_span[last] >= dec->threshold) last++;
+            while (last < T && p_span[last] >= low) last++;
             size_t next = last;
-            while (next < T && next - last < dec->gap && p_span[next] < dec->threshold) next++;
-            if (next < T && next > last && next - last <= dec->gap && p_span[next] >= dec->threshold) {
-                last = next;
-                continue;
-            }
+            while (next < T && next - last < dec->gap && p_span[next] < low) next++;
+            if (next < T && next > last && p_span[next] >= low) { last = next; continue; }
             break;
         }
-        if (last - first >= (dec->min_len ? dec->min_len : 1)) {
-            double sum = 0;
-            for (size_t k = first; k < last; k++) sum += p_span[k];
+        double sum = 0, peak = 0;
+        for (size_t k = first; k < last; k++) {
+            sum += p_span[k];
+            if (p_span[k] > peak) peak = p_span[k];
+        }
+        if (last - first >= min_len && peak >= dec->threshold) {
             tagger_span sp = {(uint32_t)first, (uint32_t)last, sum / (double)(last - first)};
             if (!spans_push(out, sp)) return SLANT_ENOMEM;
         }

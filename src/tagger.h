@@ -11,6 +11,8 @@
 #include "tokenize.h"
 #include "token_features.h"
 
+#define TAGGER_SENT_FEATS 2048
+
 typedef struct {
     feat_ctx *fctx;
     feat_seq feats;
@@ -18,6 +20,8 @@ typedef struct {
     uint32_t *id_offs; size_t cap_tok; /* T+1 */
     double *emit, *alpha, *beta, *marg;/* T x L each */
     double *p_span;                    /* T: P(token inside a span) */
+    float *sent_scores; size_t cap_sent;/* n_sentences: sentence scorer output */
+    uint64_t *sent_hashes;             /* TAGGER_SENT_FEATS: one sentence's features */
 } tagger_work;
 
 slant_status tagger_work_init(tagger_work *w);

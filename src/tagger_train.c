@@ -13,6 +13,7 @@
 #include <string.h>
 #include "crf.h"
 #include "crf_train.h"
+#include "sentence_train.h"
 #include "status.h"
 #include "tagger.h"
 #include "tagger_train.h"
@@ -28,6 +29,7 @@ void tagger_train_opts_init(tagger_train_opts *o) {
     o->min_count = 2;
     o->threads = 2;
     o->eval_every = 0;
+    o->sentence_c2 = 1e-3;
 }
 
 /* One article ready for the CRF. */
@@ -75,7 +77,7 @@ static void assign_labels(const tok_doc *d, const lab_span *spans, size_t n, int
 
 /* Tokenizes and extracts features of every article of c. gold may be NULL. */
 static slant_status prepare(const slant_model *m, const corpus *c, const lab_list *gold,
-                            prep_seq **out) {
+                            float **sent_scores, prep_seq **out) {
     slant_status st = SLANT_OK;
     prep_seq *p = calloc(c->len ? c->len : 1, sizeof *p);
     lab_span *spans = NULL;
@@ -91,7 +93,9 @@ static slant_status prepare(const slant_model *m, const corpus *c, const lab_lis
         prep_seq *s = &p[a];
         memcpy(s->id, art->id, LAB_ID_MAX);
         if ((st = tok_tokenize(art->text.data, art->text.len, &d)) != SLANT_OK) goto done;
-        if ((st = feat_extract(fc, &m->resources, art->text.data, &d, &fs)) != SLANT_OK) goto done;
+        if ((st = feat_prepare(fc, art->text.data, &d)) != SLANT_OK) goto done;
+        if ((st = feat_tokens(fc, &m->resources, art->text.data, &d,
+                              sent_scores ? sent_scores[a] : NULL, &fs)) != SLANT_OK) goto done;
         size_t T = d.n_tokens;
         s->T = T;
         s->hashes = malloc((fs.n ? fs.n : 1) * sizeof *s->hashes);
@@ -224,17 +228,22 @@ static slant_status dev_score(const dev_eval *e, const tagger_decoding *dec, met
     return st;
 }
 
-/* Best decoding rule for the official SI F1 on the dev set. */
+/* Best decoding rule for the official SI F1 on the dev set: a coarse
+ * grid over threshold x low x gap x min_len. */
 static slant_status tune_decoding(const dev_eval *e, tagger_decoding *best, metric_prf *best_score) {
     best_score->f1 = -1;
-    for (int ti = 0; ti <= 28; ti++) {
-        for (uint32_t gap = 0; gap <= 3; gap++) {
-            for (uint32_t ml = 1; ml <= 3; ml++) {
-                tagger_decoding d = {0.10 + 0.025 * ti, gap, ml};
-                metric_prf s;
-                slant_status st = dev_score(e, &d, &s);
-                if (st != SLANT_OK) return st;
-                if (s.f1 > best_score->f1) { *best_score = s; *best = d; }
+    for (int hi = 0; hi <= 16; hi++) {
+        double high = 0.15 + 0.025 * hi;
+        for (int li = 0; li <= 6; li++) {
+            double low = high * (1.0 - 0.125 * li);
+            for (uint32_t gap = 0; gap <= 4; gap += 2) {
+                for (uint32_t ml = 1; ml <= 3; ml++) {
+                    tagger_decoding d = {high, low, gap, ml};
+                    metric_prf s;
+                    slant_status st = dev_score(e, &d, &s);
+                    if (st != SLANT_OK) return st;
+                    if (s.f1 > best_score->f1) { *best_score = s; *best = d; }
+                }
             }
         }
     }
@@ -254,7 +263,7 @@ static int on_iteration(void *ctx, int iter, double loss, const double *w) {
     double f1 = -1;
     p->rep->iterations = iter;
     if (p->dev && p->o->eval_every > 0 && iter % p->o->eval_every == 0) {
-        tagger_decoding d = {0.35, 1, 1};
+        tagger_decoding d = {0.35, 0.35, 1, 1};
         metric_prf s;
         if (dev_marginals(p->dev, w) == SLANT_OK && dev_score(p->dev, &d, &s) == SLANT_OK) f1 = s.f1;
     }
@@ -271,17 +280,24 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     crf_seq *cs = NULL;
     double *w = NULL;
     size_t n_keys = 0;
+    float **train_scores = NULL, **dev_scores = NULL;
     dev_eval ev;
     memset(&ev, 0, sizeof ev);
     memset(rep, 0, sizeof *rep);
     slant_status st;
     tagger_model *tm = &m->tagger;
 
-    if ((st = prepare(m, train, train_gold, &tr)) != SLANT_OK) goto fail;
+    if (o->sentence_c2 > 0) {
+        st = sentence_train(train, train_gold, dev, o->sentence_c2, o->threads, &tm->sentence,
+                            &train_scores, dev ? &dev_scores : NULL);
+        if (st != SLANT_OK) goto fail;
+        tm->has_sentence = 1;
+    }
+    if ((st = prepare(m, train, train_gold, train_scores, &tr)) != SLANT_OK) goto fail;
     if ((st = build_dictionary(tr, train->len, o->min_count, &keys, &n_keys)) != SLANT_OK) goto fail;
     if ((st = map_features(tr, train->len, keys, n_keys)) != SLANT_OK) goto fail;
     if (dev && dev_gold) {
-        if ((st = prepare(m, dev, NULL, &dv)) != SLANT_OK) goto fail;
+        if ((st = prepare(m, dev, NULL, dev_scores, &dv)) != SLANT_OK) goto fail;
         if ((st = map_features(dv, dev->len, keys, n_keys)) != SLANT_OK) goto fail;
         size_t total = 0, maxT = 1;
         for (size_t i = 0; i < dev->len; i++) { total += dv[i].T; if (dv[i].T > maxT) maxT = dv[i].T; }
@@ -337,7 +353,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     free(kk);
     if (st != SLANT_OK) goto fail;
     rep->n_feat = kept;
-    tm->decoding = (tagger_decoding){0.35, 1, 1};
+    tm->decoding = (tagger_decoding){0.35, 0.35, 1, 1};
     if (dv) {
         if ((st = dev_marginals(&ev, w)) != SLANT_OK) goto fail;
         if ((st = tune_decoding(&ev, &tm->decoding, &rep->dev)) != SLANT_OK) goto fail;
@@ -349,6 +365,8 @@ fail:
     prep_free(tr, train->len);
     if (dev) prep_free(dv, dev->len);
     free(keys); free(cs); free(w);
+    sentence_scores_free(train_scores, train->len);
+    if (dev) sentence_scores_free(dev_scores, dev->len);
     return st;
 }
 

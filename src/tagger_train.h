@@ -21,6 +21,7 @@ typedef struct {
     void (*progress)(void *ctx, int iter, int max_iter, double loss, double dev_f1);
     void *ctx;
     int eval_every;         /* dev SI F1 every N iterations (0 = only at end) */
+    double sentence_c2;     /* L2 of the stacked sentence scorer; 0 = no scorer */
 } tagger_train_opts;
 
 void tagger_train_opts_init(tagger_train_opts *o);

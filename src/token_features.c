@@ -13,6 +13,9 @@
  *   30 all-caps word          31 lower w[0] x in-quotes
  *   32 stem bigram w[-1]w[0]  33 sentence first word   34 distance to quote
  *   35 trigram w[-1]w[0]w[+1]
+ *   38..40 sentence score bin, alone and x position, x in-quotes
+ * Sentence templates (feat_sentence): 101 bias, 102 punctuation, 103 persons,
+ *   104 length, 105 title, 106 stems, 107 bigrams, 108 all-caps, 109 repeated
  * The feature set was chosen by dev-set SI F1 (bench/RESULTS.md).
  */
 #include <stdlib.h>
@@ -208,17 +211,9 @@ static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, ui
     return 1;
 }
 
-slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text,
-                          const tok_doc *d, feat_seq *s) {
+slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     size_t T = d->n_tokens;
     char low[256];
-    s->n = 0;
-    s->T = T;
-    if (T + 1 > s->cap_offs) {
-        uint32_t *o = realloc(s->offs, (T + 1) * sizeof *o);
-        if (!o) return SLANT_ENOMEM;
-        s->offs = o; s->cap_offs = T + 1;
-    }
     if (!ctx_reserve(c, T + 1)) return SLANT_ENOMEM;
 
     /* Pass 1: per-token hashes. */
@@ -262,33 +257,92 @@ slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text
             c->flags[t + 1] |= FLAG_BIGRAM_REPEATED;
         }
 
+    return SLANT_OK;
+}
+
+/* ---- sentence features ---- */
+
+/* Lower-cased word hashes of tokens [first,last) of the sentence, its
+ * punctuation and person cues. Filled by sentence_cues(). */
+typedef struct {
+    int excl, quest, quotes, p1, p2;
+} sentence_cues_t;
+
+static void sentence_cues(feat_ctx *c, const char *text, const tok_doc *d, size_t si,
+                          sentence_cues_t *q) {
+    const tok_sentence *sn = &d->sentences[si];
+    char low[16];
+    int inq = 0;
+    memset(q, 0, sizeof *q);
+    for (size_t t = sn->first; t < sn->last; t++) {
+        const tok_token *k = &d->tokens[t];
+        const char *p = text + k->start;
+        size_t n = k->end - k->start;
+        if (k->kind == TOK_PUNCT) {
+            if (n == 1 && *p == '!') q->excl = 1;
+            if (n == 1 && *p == '?') q->quest = 1;
+            if (is_quote(p, n)) { q->quotes++; inq = !inq; c->in_quote[t] = 1; continue; }
+        }
+        c->in_quote[t] = (uint8_t)inq;
+        if (k->kind == TOK_WORD && n <= 5) {
+            size_t ln = feat_lower(p, n, low, sizeof low);
+            if (word_is(low, ln, first_person)) q->p1 = 1;
+            if (word_is(low, ln, second_person)) q->p2 = 1;
+        }
+    }
+}
+
+slant_status feat_sentence(feat_ctx *c, const char *text, const tok_doc *d, size_t si,
+                           uint64_t *out, size_t cap, size_t *n_out) {
+    const tok_sentence *sn = &d->sentences[si];
+    sentence_cues_t q;
+    size_t n = 0;
+    sentence_cues(c, text, d, si, &q);
+    static const size_t len_edges[] = {4, 8, 13, 20, 30, 45};
+    size_t len = sn->last - sn->first;
+#define PUSH(h) do { if (n < cap) out[n++] = (h); } while (0)
+    PUSH(feat(101, 0));
+    PUSH(feat(102, (uint64_t)(q.excl | q.quest << 1 | (q.quotes > 0) << 2)));
+    PUSH(feat(103, (uint64_t)(q.p1 | q.p2 << 1)));
+    PUSH(feat(104, bucket(len, len_edges, 6)));
+    PUSH(feat(105, si == 0));
+    for (size_t t = sn->first; t < sn->last; t++) {
+        if (d->tokens[t].kind == TOK_PUNCT) continue;
+        PUSH(feat(106, c->stem[t]));
+        if (t + 1 < sn->last) PUSH(feat2(107, c->lower[t], c->lower[t + 1]));
+        if (c->flags[t] & FLAG_ALLCAPS) PUSH(feat(108, 1));
+        if (c->flags[t] & FLAG_REPEATED3) PUSH(feat(109, 1));
+    }
+#undef PUSH
+    *n_out = n;
+    return SLANT_OK;
+}
+
+/* ---- token features ---- */
+
+slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
+                         const tok_doc *d, const float *sentence_score, feat_seq *s) {
+    size_t T = d->n_tokens;
+    s->n = 0;
+    s->T = T;
+    if (T + 1 > s->cap_offs) {
+        uint32_t *o = realloc(s->offs, (T + 1) * sizeof *o);
+        if (!o) return SLANT_ENOMEM;
+        s->offs = o; s->cap_offs = T + 1;
+    }
     static const size_t len_edges[] = {4, 8, 13, 20, 30, 45};
     static const size_t sent_edges[] = {1, 2, 4, 8, 16, 32};
     uint64_t none = 0x5bd1e995u;   /* value for positions outside the article */
     for (size_t si = 0; si < d->n_sentences; si++) {
         const tok_sentence *sn = &d->sentences[si];
         size_t first = sn->first, last = sn->last, len = last - first;
-        /* Sentence-level cues. */
-        int excl = 0, quest = 0, quotes = 0, p1 = 0, p2 = 0;
-        int inq = 0;
-        for (size_t t = first; t < last; t++) {
-            const tok_token *k = &d->tokens[t];
-            const char *p = text + k->start;
-            size_t n = k->end - k->start;
-            if (k->kind == TOK_PUNCT) {
-                if (n == 1 && *p == '!') excl = 1;
-                if (n == 1 && *p == '?') quest = 1;
-                if (is_quote(p, n)) { quotes++; inq = !inq; c->in_quote[t] = 1; continue; }
-            }
-            c->in_quote[t] = (uint8_t)inq;
-            if (k->kind == TOK_WORD && n <= 5) {
-                size_t ln = feat_lower(p, n, low, sizeof low);
-                if (word_is(low, ln, first_person)) p1 = 1;
-                if (word_is(low, ln, second_person)) p2 = 1;
-            }
-        }
-        uint64_t sent_punct = (uint64_t)(excl | quest << 1 | (quotes > 0) << 2);
-        uint64_t persons = (uint64_t)(p1 | p2 << 1);
+        sentence_cues_t q;
+        sentence_cues(c, text, d, si, &q);
+        uint64_t sent_punct = (uint64_t)(q.excl | q.quest << 1 | (q.quotes > 0) << 2);
+        uint64_t persons = (uint64_t)(q.p1 | q.p2 << 1);
+        /* The sentence scorer's view, in ten bins (stacked: see tagger_train.c). */
+        uint64_t sbin = sentence_score ? (uint64_t)(sentence_score[si] * 10.0f) : 11;
+        if (sbin == 10) sbin = 9;
         uint64_t len_b = bucket(len, len_edges, 6);
         uint64_t sidx = bucket(si, sent_edges, 6);
         int title = si == 0;   /* line 1 of a corpus article is its title */
@@ -335,7 +389,10 @@ slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text
                 && seq_push(s, feat2(32, stm1, c->stem[t]))
                 && seq_push(s, feat2(33, first_word, posb == 0))
                 && seq_push(s, feat(34, qdist))
-                && seq_push(s, feat2(35, mix64(lw[1]) ^ lw[2], lw[3]));
+                && seq_push(s, feat2(35, mix64(lw[1]) ^ lw[2], lw[3]))
+                && (!sentence_score || (seq_push(s, feat(38, sbin))
+                                        && seq_push(s, feat2(39, sbin, posb))
+                                        && seq_push(s, feat2(40, sbin, c->in_quote[t]))));
             if (!ok) return SLANT_ENOMEM;
             uint32_t path; uint8_t depth;
             if (r && cluster_of(r->clusters, c->lower[t], &path, &depth)) {
@@ -350,4 +407,10 @@ slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text
     }
     s->offs[T] = (uint32_t)s->n;
     return SLANT_OK;
+}
+
+slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text,
+                          const tok_doc *d, feat_seq *s) {
+    slant_status st = feat_prepare(c, text, d);
+    return st == SLANT_OK ? feat_tokens(c, r, text, d, NULL, s) : st;
 }

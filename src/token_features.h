@@ -46,9 +46,21 @@ void feat_seq_init(feat_seq *s);
 void feat_seq_fini(feat_seq *s);
 
 /* Computes the features of every token of text (tokenized into d) into s,
- * reusing s's arrays. r may be NULL. */
+ * reusing s's arrays. r may be NULL. Same as feat_prepare + feat_tokens
+ * without sentence scores. */
 slant_status feat_extract(feat_ctx *c, const feat_resources *r,
                           const char *text, const tok_doc *d, feat_seq *s);
+
+/* The three steps of feat_extract, for callers that score sentences first:
+ * feat_prepare computes per-token values into c; feat_sentence then writes
+ * the feature hashes of sentence si (at most cap) into out; feat_tokens
+ * writes the token features, adding the sentence scores (n_sentences
+ * values in [0,1], or NULL) as features. */
+slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d);
+slant_status feat_sentence(feat_ctx *c, const char *text, const tok_doc *d, size_t si,
+                           uint64_t *out, size_t cap, size_t *n_out);
+slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
+                         const tok_doc *d, const float *sentence_score, feat_seq *s);
 
 /* Hash of a lower-cased word, as feat_clusters.word_hash expects. */
 uint64_t feat_word_hash(const char *lower, size_t len);
