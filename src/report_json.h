@@ -1,0 +1,30 @@
+/*
+ * The JSON document of an analysed article: the one schema shared by
+ * `slant analyze --format json|jsonl`, the HTML report (which embeds it and
+ * renders it with web/report.js) and `slant serve` (its API responses).
+ * docs/JSON.md is the source of truth for the schema and its version.
+ */
+#ifndef SLANT_REPORT_JSON_H
+#define SLANT_REPORT_JSON_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+#include "slant.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+/* Builds the document of one article. text[0..len) is the analysed text
+ * (valid UTF-8: the text the offsets refer to); path may be NULL (stdin,
+ * API). Returns a new cJSON object (free with cJSON_Delete) or NULL when
+ * out of memory. */
+cJSON *report_json_article(const slant_model *m, const char *id, const char *path,
+                           const char *text, size_t len, const slant_result *r);
+
+/* The techniques with names, display names, colours and definitions: the
+ * legend of reports and GET /v1/techniques. New object. */
+cJSON *report_json_techniques(void);
+
+/* The model's name, version and dev scores (GET /v1/model). New object. */
+cJSON *report_json_model(const slant_model *m);
+
+#endif
