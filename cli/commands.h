@@ -16,6 +16,7 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_model(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 /* Prints "slant: FILE:LINE: MESSAGE" (or with byte offset) from err to
  * stderr and returns the exit code for its status: 2 for SLANT_ENOMEM,

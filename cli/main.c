@@ -19,6 +19,7 @@ static const command commands[] = {
     {"eval",     cmd_eval,     "score predictions with the official SemEval-2020 Task 11 metrics"},
     {"serve",    cmd_serve,    "serve a web page and a JSON API"},
     {"model",    cmd_model,    "inspect or check a model file"},
+    {"learn",    cmd_learn,    "learn word clusters from unlabelled news"},
 };
 
 static void usage(FILE *f) {
