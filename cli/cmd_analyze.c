@@ -78,16 +78,14 @@ int cmd_analyze(int argc, char **argv) {
     slant_options_init(&opt);
     opt.threshold = a.threshold;
     opt.replace_invalid_utf8 = a.replace;
-    text_buf raw;
-    text_init(&raw);
     for (size_t i = 0; i < paths.len; i++) {
         const char *p = paths.paths[i];
         char id[LAB_ID_MAX];
         corpus_id_from_path(p, id);
         slant_error_clear(&err);
         slant_result *r = NULL;
-        st = text_read_file(&raw, p, a.replace, &err);
-        if (st == SLANT_OK) st = analyze_text(m, &w, raw.data, raw.len, &opt, &r, &err);
+        st = text_read_file(&w.text, p, a.replace, &err);
+        if (st == SLANT_OK) st = analyze_loaded(m, &w, &w.text, &opt, &r, &err);
         if (st != SLANT_OK) {
             if (!err.file[0]) snprintf(err.file, sizeof err.file, "%s", p);
             int e = cli_report(NULL, st, &err);
@@ -105,7 +103,6 @@ int cmd_analyze(int argc, char **argv) {
         if (fmt == FMT_TEXT) print_text(id, &w.text, r);
         slant_result_free(r);
     }
-    text_fini(&raw);
     analyze_work_fini(&w);
 done:
     corpus_paths_fini(&paths);

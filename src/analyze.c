@@ -54,14 +54,23 @@ slant_status analyze_text(const slant_model *m, analyze_work *w, const char *tex
                           size_t len, const slant_options *opt, slant_result **out,
                           slant_error *err) {
     slant_options defaults;
-    slant_result *r = NULL;
     slant_status st;
     *out = NULL;
     if (!opt) { slant_options_init(&defaults); opt = &defaults; }
     if (!m || (!text && len)) return err_set(err, SLANT_EINVAL, NULL, -1, -1, "no model or no text");
     if ((st = text_load(&w->text, text ? text : "", len, opt->replace_invalid_utf8, err)) != SLANT_OK)
         return st;
-    const text_buf *tb = &w->text;
+    return analyze_loaded(m, w, &w->text, opt, out, err);
+}
+
+slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_buf *tb,
+                            const slant_options *opt, slant_result **out, slant_error *err) {
+    slant_options defaults;
+    slant_result *r = NULL;
+    slant_status st;
+    *out = NULL;
+    if (!opt) { slant_options_init(&defaults); opt = &defaults; }
+    if (!m || !tb) return err_set(err, SLANT_EINVAL, NULL, -1, -1, "no model or no text");
     if ((st = tok_tokenize(tb->data, tb->len, &w->doc)) != SLANT_OK) goto fail;
     if ((st = tagger_marginals(m, &w->tagger, tb->data, &w->doc)) != SLANT_OK) goto fail;
     tagger_decoding dec = m->tagger.decoding;

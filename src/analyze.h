@@ -28,4 +28,10 @@ slant_status analyze_text(const slant_model *m, analyze_work *w, const char *tex
                           size_t len, const slant_options *opt, slant_result **out,
                           slant_error *err);
 
+/* analyze_text for a text that text_load or text_read_file has already
+ * validated (tb borrowed for the call; it may be &w->text): skips the second
+ * validation and copy. */
+slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_buf *tb,
+                            const slant_options *opt, slant_result **out, slant_error *err);
+
 #endif
