@@ -22,7 +22,7 @@
 #include "wordclust.h"
 
 typedef struct {
-    const char *output;
+    const char *output, *vectors;
     int threads, seed, dim, epochs, min_count, max_words, extra_words, depth;
     int window, negative, iterations, restarts, force, quiet;
     double alpha, sample;
@@ -31,6 +31,7 @@ typedef struct {
 #define OFF(f) offsetof(learn_args, f)
 static const cli_option learn_options[] = {
     {"output", 'o', OPT_STRING, NULL, "clusters file to write (TSV: hash bits depth word count)", OFF(output)},
+    {"vectors", 0, OPT_STRING, NULL, "also write the word vectors (word2vec text format) to this file", OFF(vectors)},
     {"threads", 'j', OPT_INT, "2", "training threads (the result depends on the number, not on timing)", OFF(threads)},
     {"seed", 0, OPT_INT, "1", "random seed: the same seed, input and threads give the same file", OFF(seed)},
     {"dim", 0, OPT_INT, "100", "word vector size", OFF(dim)},
@@ -168,6 +169,20 @@ static int read_inputs(const str_list *in, emb_corpus *c, progress *pg) {
     return EXIT_OK;
 }
 
+/* word2vec's text format: "V D", then one "word x1 .. xD" line a word. */
+static int write_vectors(const char *path, const emb_corpus *c, const float *v, size_t D) {
+    FILE *f = fopen(path, "w");
+    if (!f) { fprintf(stderr, "slant learn clusters: cannot write %s\n", path); return EXIT_INPUT; }
+    fprintf(f, "%zu %zu\n", c->V, D);
+    for (size_t i = 0; i < c->V; i++) {
+        fputs(emb_corpus_word(c, i), f);
+        for (size_t k = 0; k < D; k++) fprintf(f, " %.6g", (double)v[i * D + k]);
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) { fprintf(stderr, "slant learn clusters: error writing %s\n", path); return EXIT_INPUT; }
+    return EXIT_OK;
+}
+
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
@@ -245,6 +260,8 @@ static int learn_clusters(int argc, char **argv) {
     if (st != SLANT_OK) { rc = cli_report("training vectors", st, &err); goto done; }
     double t2 = now_s();
     if (!a.quiet) fprintf(stderr, "trained %zu x %d vectors, %d epochs, %d threads (%.1f s)\n", c.V, a.dim, a.epochs, a.threads, t2 - t1);
+
+    if (a.vectors && (rc = write_vectors(a.vectors, &c, vecs, (size_t)a.dim)) != EXIT_OK) goto done;
 
     size_t n_fit = (size_t)a.max_words < c.V ? (size_t)a.max_words : c.V;
     size_t n_out = a.extra_words < 0 || n_fit + (size_t)a.extra_words > c.V ? c.V : n_fit + (size_t)a.extra_words;
