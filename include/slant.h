@@ -99,6 +99,12 @@ typedef struct {
     size_t cp_start, cp_end; /* [start,end) code point offsets */
     int technique;           /* technique index, -1 for an unlabelled span */
     double confidence;       /* in [0,1] */
+    /* Why: the span tagger's confidence that [start,end) is propaganda, and
+     * the technique classifier's probabilities for the span (all 0 when the
+     * model has no classifier). confidence = span_confidence *
+     * technique_probs[technique] when there is a classifier. */
+    double span_confidence;                     /* in [0,1] */
+    double technique_probs[SLANT_N_TECHNIQUES]; /* sum to 1, or all 0 */
 } slant_fragment;
 
 /* One sentence of the analysed text with its propaganda score. */

@@ -107,6 +107,8 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
             f->cp_start = a->cp_start; f->cp_end = b->cp_end;
             f->technique = tech[j];
             f->confidence = tech[j] >= 0 ? s->confidence * p[tech[j]] : s->confidence;
+            f->span_confidence = s->confidence;
+            if (sc) memcpy(f->technique_probs, p, sizeof f->technique_probs);
         }
     }
     double total = 0;

@@ -27,4 +27,8 @@ cJSON *report_json_techniques(void);
 /* The model's name, version and dev scores (GET /v1/model). New object. */
 cJSON *report_json_model(const slant_model *m);
 
+/* The colour of technique i in reports, "#rrggbb" (static), or a grey for
+ * i outside [0, SLANT_N_TECHNIQUES) (an unlabelled span). */
+const char *report_technique_colour(int i);
+
 #endif
