@@ -81,8 +81,9 @@ void wc_table_fini(wc_table *t);
 /* A view of t for feat_resources.clusters; borrows t's arrays. */
 feat_clusters wc_table_view(const wc_table *t);
 
-/* Parses a clusters file held in buf[0..len) (not NUL-terminated) into t,
- * replacing what it held (on failure t is left empty). Errors are
+/* Parses a clusters file held in buf[0..len) (not NUL-terminated) into t
+ * (initialised with wc_table_init), replacing and freeing what it held; on
+ * failure t is left empty. Errors are
  * SLANT_EFORMAT with name:line (bad field, bits and depth that disagree,
  * a hash listed twice), SLANT_EVERSION, SLANT_ENOMEM. */
 slant_status wc_parse(const char *buf, size_t len, const char *name, wc_table *t,
