@@ -37,6 +37,26 @@ enum {
     F_CONTENT = 1, F_ALLCAPS = 2, F_CAPITAL = 4, F_QUOTE = 8, F_WORD = 16
 };
 
+/* Stems remembered across articles: Snowball stemming is most of
+ * spf_article's cost (issue 8: ~1,800 instructions a word, against ~100 for
+ * a lookup), and news reuses a small vocabulary. Keyed by the exact
+ * lower-cased bytes, so the result is the stemmer's, never a hash guess.
+ * Bounded: when half the slots are used it starts empty again. */
+#define MEMO_SLOTS 32768u          /* power of two */
+#define MEMO_MAX_WORD 64u          /* longer words are stemmed every time */
+typedef struct {
+    uint64_t word;                 /* feat_word_hash of the word, 0 = empty slot */
+    uint64_t stem;                 /* feat_word_hash of its stem */
+    uint32_t off;                  /* the word's bytes in chars */
+    uint8_t len;                   /* its length */
+    uint8_t stop;                  /* 1: a stop word */
+} memo_slot;
+typedef struct {
+    memo_slot *slots;              /* MEMO_SLOTS, NULL until first use */
+    char *chars;                   /* words, concatenated */
+    size_t n, n_chars;             /* slots used, bytes used of chars */
+} stem_memo;
+
 struct spf_ctx {
     struct sb_stemmer *stemmer;  /* not thread-safe: one per context */
     const char *text;            /* borrowed article text */
@@ -51,6 +71,7 @@ struct spf_ctx {
     uint64_t *title;             /* n_title sorted stems of title content tokens */
     size_t n_title;
     char *buf; size_t buf_cap;   /* span text for character n-grams */
+    stem_memo memo;              /* lower-cased word -> stem hash, content flag */
 };
 
 /* ---- hashing ---- */
@@ -111,8 +132,11 @@ static const char *const stop_words[] = {
     "while", "will", "with", "would", "your", NULL};
 
 static int is_stop(const char *w, size_t n) {
+    /* Every stop word has 4..7 letters; the list is only read on memo misses. */
+    if (n < 4 || n > 7) return 0;
     for (int i = 0; stop_words[i]; i++)
-        if (strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0) return 1;
+        if (stop_words[i][0] == w[0] && strlen(stop_words[i]) == n && memcmp(stop_words[i], w, n) == 0)
+            return 1;
     return 0;
 }
 
@@ -122,9 +146,32 @@ static int is_quote(const char *p, size_t n) {
                        memcmp(p, "\xe2\x80\x98", 3) == 0 || memcmp(p, "\xe2\x80\x99", 3) == 0));
 }
 
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+/* Sorts v[0..n) ascending: quicksort (median of three) with insertion sort
+ * below 16 items, recursing into the smaller part. An inline comparison
+ * instead of qsort's callback: the sorted array is the same either way. */
+static void sort_u64(uint64_t *v, size_t n) {
+    while (n > 16) {
+        size_t m = n / 2;
+        uint64_t a = v[0], b = v[m], c = v[n - 1];
+        uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i >= j) break;
+            uint64_t t = v[i]; v[i] = v[j]; v[j] = t;
+            i++; j--;
+        }
+        size_t left = j + 1;   /* v[0..left) <= pivot <= v[left..n) */
+        if (left < n - left) { sort_u64(v, left); v += left; n -= left; }
+        else { sort_u64(v + left, n - left); n = left; }
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) { v[j] = v[j - 1]; j--; }
+        v[j] = x;
+    }
 }
 
 static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
@@ -156,6 +203,7 @@ void spf_ctx_free(spf_ctx *c) {
     sb_stemmer_delete(c->stemmer);
     free(c->lower); free(c->stem); free(c->flags); free(c->lo_off); free(c->lo_len);
     free(c->low); free(c->content); free(c->title); free(c->buf);
+    free(c->memo.slots); free(c->memo.chars);
     free(c);
 }
 
@@ -192,6 +240,51 @@ static int grow_chars(char **p, size_t *cap, size_t need) {
     return 1;
 }
 
+/* The stem hash of the lower-cased word low[0..ln) (hash = its
+ * feat_word_hash) and whether it is a stop word, from the memo or computed
+ * and remembered. Returns 0 on out of memory. */
+static int stem_of(spf_ctx *c, const char *low, size_t ln, uint64_t hash,
+                   uint64_t *stem, int *stop) {
+    stem_memo *m = &c->memo;
+    if (!m->slots && ln <= MEMO_MAX_WORD) {
+        m->slots = calloc(MEMO_SLOTS, sizeof *m->slots);
+        m->chars = malloc((size_t)(MEMO_SLOTS / 2) * 16);
+        if (!m->slots || !m->chars) {
+            free(m->slots); free(m->chars);
+            m->slots = NULL; m->chars = NULL;
+            return 0;
+        }
+    }
+    uint64_t key = hash ? hash : 1;   /* 0 marks an empty slot */
+    size_t i = (size_t)(key ^ (key >> 29)) & (MEMO_SLOTS - 1);
+    if (m->slots && ln <= MEMO_MAX_WORD) {
+        for (; m->slots[i].word; i = (i + 1) & (MEMO_SLOTS - 1)) {
+            const memo_slot *e = &m->slots[i];
+            if (e->word == key && e->len == ln && memcmp(m->chars + e->off, low, ln) == 0) {
+                *stem = e->stem;
+                *stop = e->stop;
+                return 1;
+            }
+        }
+    }
+    const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
+    *stem = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : hash;
+    *stop = is_stop(low, ln);
+    if (!st || !m->slots || ln > MEMO_MAX_WORD) return 1;
+    if (m->n >= MEMO_SLOTS / 2 || m->n_chars + ln > (size_t)(MEMO_SLOTS / 2) * 16) {
+        memset(m->slots, 0, MEMO_SLOTS * sizeof *m->slots);   /* full: start again */
+        m->n = m->n_chars = 0;
+        i = (size_t)(key ^ (key >> 29)) & (MEMO_SLOTS - 1);
+    }
+    memo_slot *e = &m->slots[i];
+    e->word = key; e->stem = *stem;
+    e->off = (uint32_t)m->n_chars; e->len = (uint8_t)ln; e->stop = (uint8_t)*stop;
+    memcpy(m->chars + m->n_chars, low, ln);
+    m->n_chars += ln;
+    m->n++;
+    return 1;
+}
+
 slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d) {
     size_t T = d->n_tokens;
     char low[256];
@@ -212,11 +305,10 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d) {
         c->lower[t] = feat_word_hash(low, ln);
         uint8_t f = 0;
         if (k->kind == TOK_WORD) {
-            const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
-            c->stem[t] = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer))
-                            : c->lower[t];
+            int stop;
+            if (!stem_of(c, low, ln, c->lower[t], &c->stem[t], &stop)) return SLANT_ENOMEM;
             f |= F_WORD;
-            if (ln >= 4 && !is_stop(low, ln)) f |= F_CONTENT;
+            if (ln >= 4 && !stop) f |= F_CONTENT;
             unsigned char ch = (unsigned char)p[0];
             if (ch >= 'A' && ch <= 'Z') f |= F_CAPITAL;
             int caps = n >= 2;
@@ -233,8 +325,8 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d) {
             if (k->sentence == 0) c->title[c->n_title++] = c->stem[t];
         }
     }
-    qsort(c->content, c->n_content, sizeof *c->content, cmp_u64);
-    qsort(c->title, c->n_title, sizeof *c->title, cmp_u64);
+    sort_u64(c->content, c->n_content);
+    sort_u64(c->title, c->n_title);
     c->text = text;
     c->doc = d;
     return SLANT_OK;
