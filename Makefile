@@ -26,7 +26,8 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC:= $(sort $(wildcard bench/bench_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
+WEB_ASSETS := web/report.html web/report.css web/report.js web/serve.html web/serve.js
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
@@ -36,6 +37,14 @@ all: $(BUILD)/libslant.a $(BUILD)/libslant.so $(BUILD)/slant
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# web/ files compiled into the library (src/report_assets.h).
+$(BUILD)/gen/assets.c: $(WEB_ASSETS) scripts/embed-assets.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-assets.sh $@ $(WEB_ASSETS)
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c src/report_assets.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libslant.a: $(LIB_OBJ)
 	@rm -f $@
