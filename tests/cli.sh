@@ -60,5 +60,13 @@ fi
 touch "$T/exists.slant"
 expect train_refuses_to_overwrite 1 "--force" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/exists.slant"
 
+# slant serve (issue 6): tests/serve.sh, counted here.
+serve_line=$(BUILD="${BUILD:-build}" sh tests/serve.sh | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+if [ -n "$serve_line" ]; then
+    passed=$((passed + $(echo "$serve_line" | sed -E 's/.* ([0-9]+) passed.*/\1/')))
+    failed=$((failed + $(echo "$serve_line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+    skipped=$((skipped + $(echo "$serve_line" | sed -E 's/.* ([0-9]+) skipped.*/\1/')))
+else ko "tests/serve.sh printed no summary"; fi
+
 echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
