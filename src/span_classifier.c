@@ -159,14 +159,23 @@ slant_status span_classifier_scores(const span_classifier *c, span_classifier_wo
                                     uint32_t cp_start, uint32_t cp_end, double *scores) {
     slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, &w->feats);
     if (st != SLANT_OK) return st;
-    for (int k = 0; k < K; k++) scores[k] = c->bias[k];
+    /* Summed in a local array, unrolled: through `scores` the compiler must
+     * assume it may alias the weights and load and store every class each
+     * time; unrolled, the K sums live in registers. Each is the same double
+     * operations in the same order, so the same bits. */
+    double acc[K];
+    for (int k = 0; k < K; k++) acc[k] = c->bias[k];
     for (size_t i = 0; i < w->feats.n; i++) {
         uint32_t r = find_row(c, w->feats.hash[i]);
         if (r == UINT32_MAX) continue;
         const float *row = c->w + (size_t)r * K;
         double v = w->feats.val[i];
-        for (int k = 0; k < K; k++) scores[k] += v * row[k];
+#if defined(__GNUC__)
+#pragma GCC unroll 14
+#endif
+        for (int k = 0; k < K; k++) acc[k] += v * (double)row[k];
     }
+    for (int k = 0; k < K; k++) scores[k] = acc[k];
     return SLANT_OK;
 }
 
