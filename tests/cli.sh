@@ -68,5 +68,75 @@ if [ -n "$serve_line" ]; then
     skipped=$((skipped + $(echo "$serve_line" | sed -E 's/.* ([0-9]+) skipped.*/\1/')))
 else ko "tests/serve.sh printed no summary"; fi
 
+# ---- analyze reports (issue 5): formats, inputs, jobs, techniques ----
+if [ -f models/default.slant ]; then
+    EX=examples/harbor-bill.txt
+    "$B" analyze "$EX" > "$T/plain.txt" 2>/dev/null
+    "$B" analyze --color "$EX" > "$T/colour.txt" 2>/dev/null
+    grep -q '\]{[A-Z]' "$T/plain.txt" && grep -q '^-- summary --' "$T/plain.txt" && ok || ko "text_report_tags_fragments_and_summarises"
+    grep -q "$(printf '\033')" "$T/plain.txt" && ko "text_report_off_a_terminal_has_no_escapes" || ok
+    sed 's/\x1b\[[0-9;]*m//g' "$T/colour.txt" | cmp -s - "$T/plain.txt" && ok || ko "colour_report_is_the_plain_one_with_escapes"
+    NO_COLOR=1 "$B" analyze --color "$EX" 2>/dev/null | grep -q "$(printf '\033')" && ko "no_color_env_turns_colour_off" || ok
+    expect analyze_json_runs 0 "" -- "$B" analyze --format json "$EX"
+    cp "$T/out" "$T/one.json"
+    "$B" analyze --format flc "$EX" > "$T/one.flc" 2>/dev/null
+    "$B" analyze --techniques LOAD,Name_Calling,Labeling --format flc "$EX" > "$T/only.flc" 2>/dev/null
+    [ -s "$T/only.flc" ] && ! grep -vqE 'Loaded_Language|Name_Calling,Labeling' "$T/only.flc" && ok || ko "techniques_keeps_only_those_named"
+    expect unknown_technique_is_a_usage_error 1 "unknown technique" -- "$B" analyze --techniques NOPE "$EX"
+    expect several_html_pages_need_a_folder 1 "-o DIR" -- "$B" analyze --format html "$EX" "$EX"
+    expect html_to_a_folder_writes_pages_and_index 0 "" -- "$B" analyze --format html -o "$T/site" "$EX" "$T/good.txt"
+    [ -f "$T/site/index.html" ] && [ -f "$T/site/harbor-bill.html" ] && [ -f "$T/site/good.html" ] && ok || ko "html_folder_has_every_page"
+    grep -q 'harbor-bill.html' "$T/site/index.html" && ok || ko "html_index_links_each_article"
+    expect html_never_overwrites_without_force 1 "--force" -- "$B" analyze --format html -o "$T/site" "$EX" "$T/good.txt"
+    expect html_overwrites_with_force 0 "" -- "$B" analyze --format html --force -o "$T/site" "$EX" "$T/good.txt"
+    expect output_file_never_overwritten 1 "--force" -- "$B" analyze --format si -o "$T/one.flc" "$EX"
+    printf '{"id":"a","text":"Lying crooks run this rotten town."}\nnot json\n{"id":"c","text":"Fine."}\n' > "$T/in.jsonl"
+    expect jsonl_bad_line_is_named_and_skipped 1 "in.jsonl:2" -- "$B" analyze --input jsonl --format jsonl "$T/in.jsonl"
+    [ "$(grep -c '"id":' "$T/out")" -eq 2 ] && ok || ko "jsonl_bad_line_keeps_the_others"
+    "$B" analyze --format html "$EX" > "$T/one.html" 2>/dev/null
+    if command -v node >/dev/null 2>&1; then
+        node tests/browser/check-json.mjs schema "$T/one.json" && ok || ko "json_matches_the_schema"
+        node tests/browser/check-json.mjs flc "$T/one.json" "$T/one.flc" && ok || ko "flc_lines_are_the_json_fragments"
+        "$B" analyze --format jsonl "$EX" "$T/good.txt" > "$T/two.jsonl" 2>/dev/null
+        node tests/browser/check-json.mjs jsonl "$T/two.jsonl" && ok || ko "jsonl_lines_match_the_schema"
+        "$B" analyze --format json "$EX" "$T/good.txt" > "$T/two.json" 2>/dev/null
+        node tests/browser/check-json.mjs schema "$T/two.json" && node -e 'process.exit(Array.isArray(JSON.parse(require("fs").readFileSync(process.argv[1]))) ? 0 : 1)' "$T/two.json" \
+            && ok || ko "json_of_several_inputs_is_an_array"
+        if [ ! -x /usr/bin/chromium ]; then
+            skip "/usr/bin/chromium is missing (Debian package chromium): browser test"
+        else
+            if [ ! -d tests/browser/node_modules/playwright-core ]; then
+                (cd tests/browser && { npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund >/dev/null 2>&1; })
+            fi
+            if [ -d tests/browser/node_modules/playwright-core ]; then
+                node tests/browser/report.test.mjs "$T/one.html" "$T/one.json" >"$T/browser.out" 2>&1 && ok \
+                    || ko "html_report_passes_the_browser_test: $(cat "$T/browser.out")"
+            else
+                skip "npm could not install playwright-core: browser test"
+            fi
+        fi
+    else
+        skip "node is missing: JSON schema and browser tests"
+    fi
+    # The 75 dev articles as a folder (2 threads), as JSONL on stdin and one
+    # by one give the same fragments.
+    if [ -n "${SLANT_PTC:-}" ] && [ -d "$SLANT_PTC/dev/articles" ]; then
+        DEV=$SLANT_PTC/dev/articles
+        "$B" analyze --jobs 2 --format flc "$DEV" > "$T/dev.flc" 2>"$T/err" || ko "dev_folder_analyses: $(head -c 300 "$T/err")"
+        "$B" analyze --jobs 1 --format jsonl "$DEV" > "$T/dev.jsonl" 2>/dev/null
+        [ "$(wc -l < "$T/dev.jsonl")" -eq 75 ] && ok || ko "dev_jsonl_has_75_lines"
+        "$B" analyze --jobs 2 --input jsonl --format flc < "$T/dev.jsonl" > "$T/dev-stdin.flc" 2>/dev/null
+        cmp -s "$T/dev.flc" "$T/dev-stdin.flc" && ok || ko "dev_jsonl_on_stdin_gives_the_folders_fragments"
+        : > "$T/dev-each.flc"
+        for f in "$DEV"/*.txt; do "$B" analyze --jobs 1 --format flc "$f" >> "$T/dev-each.flc" 2>/dev/null; done
+        cmp -s "$T/dev.flc" "$T/dev-each.flc" && ok || ko "dev_one_by_one_gives_the_folders_fragments"
+        [ -s "$T/dev.flc" ] && ok || ko "dev_finds_fragments"
+    else
+        skip "SLANT_PTC is unset: dev folder / JSONL / one-by-one comparison"
+    fi
+else
+    skip "models/default.slant is missing: analyze report tests"
+fi
+
 echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
