@@ -8,14 +8,14 @@
 # modes so that load from other processes hits all of them alike; the table
 # shows medians and ratios of medians. Environment:
 #   SLANT_PTC    corpus root (default ../shared/data/ptc); dev/articles is read
-#   BENCH_DOCS   documents per batch: the articles repeated (default 3000)
+#   BENCH_DOCS   documents per batch: the articles repeated (default 2000)
 #   BENCH_RUNS   runs per measurement (default 5)
 #   BENCH_PROFILE=0 skips the callgrind profile (needs valgrind)
 set -eu
 BUILD=${BUILD:-build}
 PTC=${SLANT_PTC:-../shared/data/ptc}
 ART="$PTC/dev/articles"
-DOCS=${BENCH_DOCS:-3000}
+DOCS=${BENCH_DOCS:-2000}
 RUNS=${BENCH_RUNS:-5}
 MODEL=${BENCH_MODEL:-models/default.slant}
 NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc)
@@ -141,8 +141,9 @@ if [ "${BENCH_PROFILE:-1}" != 0 ] && command -v valgrind > /dev/null && command 
     echo "|---|---|---|"
     callgrind_annotate "$TMP/cg" 2>/dev/null | awk -v t="$total" '
         /^ *[0-9,]+ / && k < 15 {
-            n = $1; gsub(",", "", n); f = $0; sub(/^ *[0-9,]+ +\([^)]*\) +/, "", f); sub(/ \[.*/, "", f); sub(/.*\//, "", f)
+            n = $1; gsub(",", "", n); lib = $0; f = $0; sub(/^ *[0-9,]+ +\([^)]*\) +/, "", f); sub(/ \[.*/, "", f); sub(/.*\//, "", f)
             if (n + 0 == t + 0) next
+            if (f ~ /^\?\?\?/ && lib ~ /\[/) { sub(/.*\[/, "", lib); sub(/\].*/, "", lib); sub(/.*\//, "", lib); f = lib " (no symbols) " f }
             k++; printf "| %s | %d | %.1f%% |\n", f, n, 100 * n / t }'
 fi
 echo "<!-- speed:end -->"
