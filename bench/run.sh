@@ -39,6 +39,9 @@ CLI_BYTES=$(cat "$TMP"/docs/r*/*.txt | wc -c)
 ls -d "$TMP"/docs/r* > "$TMP/rounds"
 PER=$(( (ROUNDS + NCPU - 1) / NCPU ))
 
+# slant analyze may run --jobs threads; pin it to one so the rows mean what they say.
+ONE=""
+if "$BUILD/slant" analyze --help 2>&1 | grep -q -- '--jobs'; then ONE="--jobs 1"; fi
 now() { date +%s%N; }
 # cli_line MODE THREADS NANOSECONDS: a result line for a command-line run.
 cli_line() {
@@ -56,9 +59,9 @@ while [ $r -le $RUNS ]; do
         "$BUILD/bench/bench_analyze" analyze "$MODEL" "$ART" "$DOCS" "$t" >> "$RES"
     done
     # The command line end to end: one process, then NCPU processes.
-    t0=$(now); "$BUILD/slant" analyze --model "$MODEL" --format flc "$TMP/docs" > "$TMP/flc.out"; t1=$(now)
+    t0=$(now); "$BUILD/slant" analyze $ONE --model "$MODEL" --format flc "$TMP/docs" > "$TMP/flc.out"; t1=$(now)
     cli_line cli 1 $((t1 - t0)) >> "$RES"
-    t0=$(now); xargs -P "$NCPU" -n "$PER" "$BUILD/slant" analyze --model "$MODEL" --format flc < "$TMP/rounds" > "$TMP/flc.par"; t1=$(now)
+    t0=$(now); xargs -P "$NCPU" -n "$PER" "$BUILD/slant" analyze $ONE --model "$MODEL" --format flc < "$TMP/rounds" > "$TMP/flc.par"; t1=$(now)
     cli_line cli "$NCPU" $((t1 - t0)) >> "$RES"
     # Its floor: read every file and split it into words.
     t0=$(now); find "$TMP/docs" -name '*.txt' -exec cat {} + | wc -w > /dev/null; t1=$(now)
@@ -118,7 +121,7 @@ echo
 a1=$(med analyze 1 docs_per_s); an=$(med analyze "$NCPU" docs_per_s)
 echo "- Scaling, library end to end: $(fmt0 "$an") articles/s on $NCPU threads = $(ratio "$an" "$a1")x one thread (linear: ${NCPU}x). Threads agree: $(med analyze 1 checksum) fragments on 1 thread, $(med analyze "$NCPU" checksum) on $NCPU."
 echo "- Model load (\`slant_model_load\`, $(ls -l "$MODEL" | awk '{ printf "%.1f MB", $5 / 1e6 }')): median $(sed -n 's/.*median_ms=\([^ ]*\).*/\1/p' "$TMP/load") ms, min $(sed -n 's/.*min_ms=\([^ ]*\).*/\1/p' "$TMP/load") ms over 20 loads."
-echo "- Peak RSS of \`slant analyze\` (\`/usr/bin/time -f %M\`): $(mib "$RSS_SMALL") MiB for $N_ART articles, $(mib "$RSS_FULL") MiB for $CLI_DOCS: it does not grow with the batch (one article's buffers are reused; only the largest article sets them)."
+echo "- Peak RSS of \`slant analyze\` (\`/usr/bin/time -f %M\`, default --jobs): $(mib "$RSS_SMALL") MiB for $N_ART articles, $(mib "$RSS_FULL") MiB for $CLI_DOCS: it does not grow with the batch (one article's buffers are reused; only the largest article sets them)."
 if [ "${BENCH_PROFILE:-1}" != 0 ] && command -v valgrind > /dev/null && command -v callgrind_annotate > /dev/null; then
     valgrind --tool=callgrind --callgrind-out-file="$TMP/cg" "$BUILD/slant" analyze --model "$MODEL" --format flc "$ART" > /dev/null 2> "$TMP/cg.log"
     total=$(sed -n 's/.*Collected : *//p' "$TMP/cg.log")
