@@ -20,13 +20,14 @@
 #include "model.h"
 #include "span_classifier_train.h"
 #include "tagger_train.h"
+#include "wordclust.h"
 
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
-    const char *tc_labels, *dev_tc_labels;
+    const char *tc_labels, *dev_tc_labels, *clusters;
     double c1, c2, sentence_c2, tc_c2, tc_class_weight;
     int iterations, min_count, threads, eval_every, force, quiet;
-    int tc_iterations, tc_min_count, no_classifier;
+    int tc_iterations, tc_min_count, no_classifier, tagger_groups;
 } train_args;
 
 #define OFF(f) offsetof(train_args, f)
@@ -40,6 +41,8 @@ static const cli_option train_options[] = {
     {"c1", 0, OPT_DOUBLE, "0", "L1 regularisation of the tagger (OWL-QN)", OFF(c1)},
     {"c2", 0, OPT_DOUBLE, "1", "L2 regularisation of the tagger", OFF(c2)},
     {"sentence-c2", 0, OPT_DOUBLE, "0.001", "L2 of the stacked sentence scorer (0: no scorer)", OFF(sentence_c2)},
+    {"clusters", 0, OPT_STRING, NULL, "word clusters from 'slant learn clusters': features of both stages, stored in the model", OFF(clusters)},
+    {"tagger-groups", 0, OPT_INT, "1", "1: the tagger learns spans (B/I/O); 14: B/I per technique (--labels must be TC)", OFF(tagger_groups)},
     {"iterations", 0, OPT_INT, "150", "L-BFGS iterations of the tagger", OFF(iterations)},
     {"min-count", 0, OPT_INT, "2", "keep features seen at least this often", OFF(min_count)},
     {"threads", 'j', OPT_INT, "2", "training threads", OFF(threads)},
@@ -184,12 +187,27 @@ int cmd_train(int argc, char **argv) {
     if (!m) { rc = EXIT_INTERNAL; goto done; }
     if ((rc = load_set(a.articles, a.labels, &train, &train_gold, "training data")) != EXIT_OK) goto done;
     if (a.dev_articles && (rc = load_set(a.dev_articles, a.dev_labels, &dev, &dev_gold, "dev data")) != EXIT_OK) goto done;
+    if (a.clusters) {
+        wc_table wt;
+        wc_table_init(&wt);
+        slant_error cerr;
+        slant_error_clear(&cerr);
+        slant_status cst = wc_read(a.clusters, &wt, &cerr);
+        if (cst == SLANT_OK) {
+            feat_clusters fc = wc_table_view(&wt);
+            cst = model_set_clusters(m, &fc);
+        }
+        wc_table_fini(&wt);
+        if (cst != SLANT_OK) { rc = cli_report("word clusters", cst, &cerr); goto done; }
+        if (!a.quiet) fprintf(stderr, "word clusters: %zu words from %s\n", m->clusters.n, a.clusters);
+    }
 
     tagger_train_opts to;
     tagger_train_opts_init(&to);
     to.c1 = a.c1; to.c2 = a.c2; to.max_iter = a.iterations; to.min_count = a.min_count;
     to.threads = a.threads; to.eval_every = a.eval_every;
     to.sentence_c2 = a.sentence_c2;
+    to.label_groups = a.tagger_groups;
     if (!a.quiet) to.progress = on_progress;
     if (!a.quiet) fprintf(stderr, "training the span tagger on %zu articles, %zu spans\n", train.len, train_gold.len);
     tagger_train_report rep;

@@ -19,7 +19,7 @@
 #include "feat_table.h"
 #include "sentence_model.h"
 
-#define TAGGER_MAX_LABELS 8
+#define TAGGER_MAX_LABELS 32
 
 /* How marginals become spans, by hysteresis: a span is a maximal run of
  * tokens with P(inside) >= low (runs separated by at most `gap` tokens below
@@ -34,7 +34,7 @@ typedef struct {
 } tagger_decoding;
 
 typedef struct {
-    int L;                          /* labels: 0 = O, then B, I (BIO) */
+    int L;                          /* labels: 0 = O, then B, I per group (1 + 2 groups) */
     uint32_t feat_version;          /* FEAT_VERSION the weights were trained with */
     tagger_decoding decoding;       /* tuned on dev */
     double trans[TAGGER_MAX_LABELS * TAGGER_MAX_LABELS]; /* L x L */
@@ -67,6 +67,16 @@ struct slant_model {
 /* Writes a model: the tagger (with its weights as given), the optional
  * classifier and clusters, and meta_json. */
 slant_status model_save(const slant_model *m, const char *path, slant_error *err);
+
+/* slant_model_load on the bytes of a model file, buf[0..len) (borrowed; the
+ * model keeps no pointer into it): the same checks, statuses and messages,
+ * with err->file empty. On success *out is a new model; free it with
+ * slant_model_free. For tests and the fuzz target fuzz/fuzz_model_full.c. */
+slant_status model_parse(const uint8_t *buf, size_t len, slant_model **out, slant_error *err);
+
+/* Copies the clusters in fc into m (which owns the copy) and points the
+ * features at them. */
+slant_status model_set_clusters(slant_model *m, const feat_clusters *fc);
 
 /* slant_model_free-compatible init of an empty model. */
 slant_model *model_new(void);

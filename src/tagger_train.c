@@ -19,7 +19,18 @@
 #include "tagger_train.h"
 #include "token_features.h"
 
-enum { LBL_O = 0, LBL_B = 1, LBL_I = 2, N_LABELS = 3 };
+enum { LBL_O = 0 };
+
+/* Label of the first (B) and following (I) tokens of a span of group g:
+ * 1 + 2g and 2 + 2g. With one group this is plain BIO. */
+#define LBL_B(g) (1 + 2 * (g))
+#define LBL_I(g) (2 + 2 * (g))
+
+/* The label group of a technique: 0 for every span when the tagger learns
+ * plain spans, else the technique itself (gold SI spans carry -1: group 0). */
+static int group_of(int technique, int groups) {
+    return groups > 1 && technique >= 0 && technique < groups ? technique : 0;
+}
 
 void tagger_train_opts_init(tagger_train_opts *o) {
     memset(o, 0, sizeof *o);
@@ -30,6 +41,7 @@ void tagger_train_opts_init(tagger_train_opts *o) {
     o->threads = 2;
     o->eval_every = 0;
     o->sentence_c2 = 1e-3;
+    o->label_groups = 1;
 }
 
 /* One article ready for the CRF. */
@@ -61,23 +73,27 @@ static int cmp_span_start(const void *a, const void *b) {
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* BIO labels of d's tokens from the gold spans of one article. */
-static void assign_labels(const tok_doc *d, const lab_span *spans, size_t n, int *labels) {
-    for (size_t t = 0; t < d->n_tokens; t++) labels[t] = LBL_O;
-    for (size_t i = 0; i < n; i++) {
-        int first = 1;
-        for (size_t t = 0; t < d->n_tokens; t++) {
-            const tok_token *k = &d->tokens[t];
+/* BIO labels of d's tokens from the gold spans of one article. A token
+ * inside several spans takes the shortest one's group (the more specific
+ * technique); B marks the first token of that span. */
+static void assign_labels(const tok_doc *d, const lab_span *spans, size_t n, int groups, int *labels) {
+    for (size_t t = 0; t < d->n_tokens; t++) {
+        const tok_token *k = &d->tokens[t];
+        size_t best = n;
+        for (size_t i = 0; i < n; i++) {
             if (k->cp_end <= spans[i].start || k->cp_start >= spans[i].end) continue;
-            labels[t] = first && labels[t] == LBL_O ? LBL_B : (labels[t] == LBL_B ? LBL_B : LBL_I);
-            first = 0;
+            if (best == n || spans[i].end - spans[i].start < spans[best].end - spans[best].start) best = i;
         }
+        if (best == n) { labels[t] = LBL_O; continue; }
+        int g = group_of(spans[best].technique, groups);
+        int starts = t == 0 || d->tokens[t - 1].cp_end <= spans[best].start;
+        labels[t] = starts ? LBL_B(g) : LBL_I(g);
     }
 }
 
 /* Tokenizes and extracts features of every article of c. gold may be NULL. */
 static slant_status prepare(const slant_model *m, const corpus *c, const lab_list *gold,
-                            float **sent_scores, prep_seq **out) {
+                            int groups, float **sent_scores, prep_seq **out) {
     slant_status st = SLANT_OK;
     prep_seq *p = calloc(c->len ? c->len : 1, sizeof *p);
     lab_span *spans = NULL;
@@ -112,7 +128,7 @@ static slant_status prepare(const slant_model *m, const corpus *c, const lab_lis
             for (size_t i = 0; i < gold->len; i++)
                 if (strcmp(gold->items[i].id, art->id) == 0) spans[n++] = gold->items[i];
             qsort(spans, n, sizeof *spans, cmp_span_start);
-            assign_labels(&d, spans, n, s->labels);
+            assign_labels(&d, spans, n, groups, s->labels);
         }
     }
 done:
@@ -185,19 +201,21 @@ typedef struct {
     const lab_list *gold;
     double *p_span;             /* sum of T over seqs */
     size_t n_feat;
+    int L;
     double *emit, *alpha, *beta, *marg; /* max T x L */
 } dev_eval;
 
 static slant_status dev_marginals(dev_eval *e, const double *w) {
-    const double *trans = w + e->n_feat * N_LABELS, *start = trans + N_LABELS * N_LABELS;
+    int L = e->L;
+    const double *trans = w + e->n_feat * (size_t)L, *start = trans + L * L;
     double *ps = e->p_span;
     for (size_t i = 0; i < e->n; i++) {
         const prep_seq *s = &e->seqs[i];
         crf_seq cs = {(int)s->T, s->feat, s->offs, NULL};
         if (s->T == 0) continue;
-        crf_emissions(&cs, N_LABELS, w, e->emit);
-        crf_forward_backward((int)s->T, N_LABELS, e->emit, trans, start, e->alpha, e->beta, e->marg);
-        for (size_t t = 0; t < s->T; t++) *ps++ = 1.0 - e->marg[t * N_LABELS];
+        crf_emissions(&cs, L, w, e->emit);
+        crf_forward_backward((int)s->T, L, e->emit, trans, start, e->alpha, e->beta, e->marg);
+        for (size_t t = 0; t < s->T; t++) *ps++ = 1.0 - e->marg[t * (size_t)L];
     }
     return SLANT_OK;
 }
@@ -286,6 +304,10 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     memset(rep, 0, sizeof *rep);
     slant_status st;
     tagger_model *tm = &m->tagger;
+    const int L = 1 + 2 * (o->label_groups > 1 ? o->label_groups : 1);
+    const size_t N_LABELS = (size_t)L;
+    if (L > TAGGER_MAX_LABELS)
+        return err_set(err, SLANT_EINVAL, NULL, -1, -1, "too many label groups: %d", o->label_groups);
 
     if (o->sentence_c2 > 0) {
         st = sentence_train(train, train_gold, dev, o->sentence_c2, o->threads, &tm->sentence,
@@ -293,15 +315,15 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         if (st != SLANT_OK) goto fail;
         tm->has_sentence = 1;
     }
-    if ((st = prepare(m, train, train_gold, train_scores, &tr)) != SLANT_OK) goto fail;
+    if ((st = prepare(m, train, train_gold, L / 2, train_scores, &tr)) != SLANT_OK) goto fail;
     if ((st = build_dictionary(tr, train->len, o->min_count, &keys, &n_keys)) != SLANT_OK) goto fail;
     if ((st = map_features(tr, train->len, keys, n_keys)) != SLANT_OK) goto fail;
     if (dev && dev_gold) {
-        if ((st = prepare(m, dev, NULL, dev_scores, &dv)) != SLANT_OK) goto fail;
+        if ((st = prepare(m, dev, NULL, 1, dev_scores, &dv)) != SLANT_OK) goto fail;
         if ((st = map_features(dv, dev->len, keys, n_keys)) != SLANT_OK) goto fail;
         size_t total = 0, maxT = 1;
         for (size_t i = 0; i < dev->len; i++) { total += dv[i].T; if (dv[i].T > maxT) maxT = dv[i].T; }
-        ev.seqs = dv; ev.n = dev->len; ev.gold = dev_gold; ev.n_feat = n_keys;
+        ev.seqs = dv; ev.n = dev->len; ev.gold = dev_gold; ev.n_feat = n_keys; ev.L = L;
         ev.p_span = malloc((total ? total : 1) * sizeof *ev.p_span);
         ev.emit = malloc(maxT * N_LABELS * sizeof(double));
         ev.alpha = malloc(maxT * N_LABELS * sizeof(double));
@@ -314,7 +336,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         cs[i] = (crf_seq){(int)tr[i].T, tr[i].feat, tr[i].offs, tr[i].labels};
         rep->n_tokens += tr[i].T;
     }
-    size_t nw = crf_n_weights(n_keys, N_LABELS);
+    size_t nw = crf_n_weights(n_keys, L);
     if (!(w = calloc(nw, sizeof *w))) { st = SLANT_ENOMEM; goto fail; }
 
     crf_train_opts co;
@@ -322,13 +344,13 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     co.c1 = o->c1; co.c2 = o->c2; co.max_iter = o->max_iter; co.threads = o->threads;
     progress_ctx pc = {o, dv ? &ev : NULL, rep};
     co.progress = on_iteration; co.ctx = &pc;
-    if ((st = crf_train(cs, train->len, n_keys, N_LABELS, &co, w, err)) != SLANT_OK) goto fail;
+    if ((st = crf_train(cs, train->len, n_keys, L, &co, w, err)) != SLANT_OK) goto fail;
 
     /* Keep only features with a non-negligible weight: the model stays small. */
     size_t kept = 0;
     for (size_t f = 0; f < n_keys; f++) {
         double mx = 0;
-        for (int y = 0; y < N_LABELS; y++) mx = fmax(mx, fabs(w[f * N_LABELS + (size_t)y]));
+        for (size_t y = 0; y < N_LABELS; y++) mx = fmax(mx, fabs(w[f * N_LABELS + y]));
         if (mx >= 1e-4) kept++;
     }
     free(tm->w);
@@ -338,17 +360,17 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     size_t r = 0;
     for (size_t f = 0; f < n_keys; f++) {
         double mx = 0;
-        for (int y = 0; y < N_LABELS; y++) mx = fmax(mx, fabs(w[f * N_LABELS + (size_t)y]));
+        for (size_t y = 0; y < N_LABELS; y++) mx = fmax(mx, fabs(w[f * N_LABELS + y]));
         if (mx < 1e-4) continue;
-        for (int y = 0; y < N_LABELS; y++) tm->w[r * N_LABELS + (size_t)y] = (float)w[f * N_LABELS + (size_t)y];
+        for (size_t y = 0; y < N_LABELS; y++) tm->w[r * N_LABELS + y] = (float)w[f * N_LABELS + y];
         kk[r++] = keys[f];
     }
-    tm->L = N_LABELS;
+    tm->L = L;
     tm->feat_version = FEAT_VERSION;
     tm->n_feat = kept;
     const double *trans = w + n_keys * N_LABELS;
-    for (int i = 0; i < N_LABELS * N_LABELS; i++) tm->trans[i] = trans[i];
-    for (int i = 0; i < N_LABELS; i++) tm->start[i] = trans[N_LABELS * N_LABELS + i];
+    for (int i = 0; i < L * L; i++) tm->trans[i] = trans[i];
+    for (int i = 0; i < L; i++) tm->start[i] = trans[L * L + i];
     st = feat_table_build(&tm->table, kk, kept);
     free(kk);
     if (st != SLANT_OK) goto fail;
