@@ -43,8 +43,12 @@ typedef enum {
 } slant_status;
 
 /* Largest article accepted, in bytes; larger inputs fail with SLANT_ETOOBIG
- * so that memory stays bounded by the largest article, never the batch. */
-#define SLANT_MAX_ARTICLE_BYTES ((size_t)64 * 1024 * 1024)
+ * at once, before analysis, so that memory stays bounded by the largest
+ * article, never the batch (about 150 bytes of working memory per byte of
+ * text). 2 MiB is some 300,000 words, far beyond any news article; analysis
+ * time grows faster than linearly on long repetitive text (span features
+ * look for repeats across the article), about a minute at the limit. */
+#define SLANT_MAX_ARTICLE_BYTES ((size_t)2 * 1024 * 1024)
 
 /* Returns a static, human-readable name for a status ("invalid UTF-8"). */
 const char *slant_strerror(slant_status s);
@@ -133,7 +137,11 @@ typedef struct {
 void slant_options_init(slant_options *opt);
 
 /* Analyses text[0..len) (UTF-8, not necessarily NUL-terminated). On success
- * *out is a new result; free it with slant_result_free. opt may be NULL. */
+ * *out is a new result; free it with slant_result_free. opt may be NULL.
+ * An empty or whitespace-only text is valid: zero fragments, zero
+ * sentences, score 0. len > SLANT_MAX_ARTICLE_BYTES fails with
+ * SLANT_ETOOBIG; invalid UTF-8 or a NUL byte with SLANT_EENCODING and
+ * err->offset at the first bad byte. */
 slant_status slant_analyze(const slant_model *m, const char *text, size_t len,
                            const slant_options *opt, slant_result **out,
                            slant_error *err);

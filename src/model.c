@@ -129,6 +129,12 @@ static slant_status bad(slant_error *err, const char *path, const char *what) {
     return err_set(err, SLANT_EFORMAT, path, -1, -1, "model section %s", what);
 }
 
+/* Trained weights are regularized and stay within +-10 (the bundled model's
+ * largest is 8.5); far beyond, sums over a long article lose all precision
+ * in the log-space CRF and marginals become NaN. */
+#define MODEL_MAX_WEIGHT 1e6
+static int weight_ok(double w) { return w >= -MODEL_MAX_WEIGHT && w <= MODEL_MAX_WEIGHT; }
+
 static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *path,
                                 slant_error *err) {
     const mio_section *s = mio_find(f, "TAGR");
@@ -152,6 +158,12 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
     const uint8_t *p = s->data + 32;
     for (uint32_t i = 0; i < L * L; i++, p += 8) t->trans[i] = mio_get_f64(p);
     for (uint32_t i = 0; i < L; i++, p += 8) t->start[i] = mio_get_f64(p);
+    /* A NaN, infinite or absurd weight passes the CRC when the file was
+     * written wrongly, and would turn the scores of every article into NaN
+     * (found by fuzz/fuzz_model_full.c). */
+    for (uint32_t i = 0; i < L * L + L; i++)
+        if (!weight_ok(i < L * L ? t->trans[i] : t->start[i - L * L]))
+            return bad(err, path, "TAGR has a weight that is not a finite number within +-1e6");
 
     s = mio_find(f, "FEAT");
     if (!s || s->len < 8) return bad(err, path, "FEAT is missing or too short");
@@ -163,11 +175,15 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
     if (!keys || !t->w) { free(keys); return SLANT_ENOMEM; }
     for (uint64_t i = 0; i < n; i++) keys[i] = mio_get_u64(s->data + 8 + i * 8);
     p = s->data + 8 + n * 8;
+    t->n_feat = (size_t)n;
     for (uint64_t i = 0; i < n * L; i++, p += 4) {
         uint32_t bits = mio_get_u32(p);
         memcpy(&t->w[i], &bits, 4);
+        if (!weight_ok(t->w[i])) {
+            free(keys);
+            return bad(err, path, "FEAT has a weight that is not a finite number within +-1e6");
+        }
     }
-    t->n_feat = (size_t)n;
     slant_status st = feat_table_build(&t->table, keys, (size_t)n);
     free(keys);
     if (st != SLANT_OK) return st;
@@ -188,6 +204,11 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
     }
     sm->bias = mio_get_f64(s->data + 8 + n * 12);
     sm->n_feat = (size_t)n;
+    for (uint64_t i = 0; i <= n; i++)
+        if (!weight_ok(i < n ? (double)sm->w[i] : sm->bias)) {
+            free(keys);
+            return bad(err, path, "SENT has a weight that is not a finite number within +-1e6");
+        }
     st = feat_table_build(&sm->table, keys, (size_t)n);
     free(keys);
     t->has_sentence = st == SLANT_OK;
@@ -234,30 +255,48 @@ static void load_meta(slant_model *m, const mio_file *f) {
     cJSON_Delete(j);
 }
 
-slant_status slant_model_load(const char *path, slant_model **out, slant_error *err) {
-    mio_file f;
-    memset(&f, 0, sizeof f);
+/* The sections of a validated container -> *out; path names the file in
+ * errors and may be NULL. Shared by slant_model_load and model_parse. */
+static slant_status load_sections(const mio_file *f, const char *path, slant_model **out,
+                                  slant_error *err) {
     slant_model *m = NULL;
     slant_status st;
-    *out = NULL;
-    slant_error_clear(err);
-    if ((st = mio_read(path, &f, err)) != SLANT_OK) goto fail;
     if (!(m = model_new())) { st = SLANT_ENOMEM; goto fail; }
-    load_meta(m, &f);
+    load_meta(m, f);
     if (!m->meta_json) { st = SLANT_ENOMEM; goto fail; }
-    if ((st = load_tagger(&m->tagger, &f, path, err)) != SLANT_OK) goto fail;
-    if ((st = load_clusters(m, &f, path, err)) != SLANT_OK) goto fail;
-    const mio_section *tech = mio_find(&f, "TECH");
+    if ((st = load_tagger(&m->tagger, f, path, err)) != SLANT_OK) goto fail;
+    if ((st = load_clusters(m, f, path, err)) != SLANT_OK) goto fail;
+    const mio_section *tech = mio_find(f, "TECH");
     if (tech && (st = span_classifier_parse(tech->data, (size_t)tech->len, &m->classifier)) != SLANT_OK) {
         err_set(err, st, path, -1, -1, "model section TECH is malformed");
         goto fail;
     }
-    mio_fini(&f);
     *out = m;
     return SLANT_OK;
 fail:
     if (err && err->status == SLANT_OK) err_set(err, st, path, -1, -1, "%s", slant_strerror(st));
-    mio_fini(&f);
     slant_model_free(m);
+    return st;
+}
+
+slant_status slant_model_load(const char *path, slant_model **out, slant_error *err) {
+    mio_file f;
+    memset(&f, 0, sizeof f);
+    *out = NULL;
+    slant_error_clear(err);
+    slant_status st = mio_read(path, &f, err);
+    if (st == SLANT_OK) st = load_sections(&f, path, out, err);
+    mio_fini(&f);
+    return st;
+}
+
+slant_status model_parse(const uint8_t *buf, size_t len, slant_model **out, slant_error *err) {
+    mio_file f;
+    memset(&f, 0, sizeof f);
+    *out = NULL;
+    slant_error_clear(err);
+    slant_status st = mio_parse(buf, len, &f, err);
+    if (st == SLANT_OK) st = load_sections(&f, NULL, out, err);
+    mio_fini(&f);
     return st;
 }

@@ -17,6 +17,7 @@
 
 #define K SLANT_N_TECHNIQUES
 #define HEADER_BYTES 40u   /* fixed part of the payload before the biases */
+#define SC_MAX_WEIGHT 1e6  /* larger weights or biases mean a corrupted file */
 
 /* ---- lifecycle ---- */
 
@@ -112,11 +113,14 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
     c->groups = mio_get_u32(p + 8);
     c->temperature = mio_get_f64(p + 16);
     c->second_threshold = mio_get_f64(p + 24);
-    if (!(c->temperature > 0) || !isfinite(c->temperature) || isnan(c->second_threshold)) goto fail;
+    /* Training fits T in [0.01, 100] (linear_fit_temperature); a T near 0
+     * makes 1/T infinite and every probability NaN (fuzz/fuzz_model_full.c).
+     * Weights beyond +-1e6 are corruption too: trained ones stay near 1. */
+    if (!(c->temperature >= 1e-3 && c->temperature <= 1e3) || isnan(c->second_threshold)) goto fail;
     const uint8_t *q = p + HEADER_BYTES;
     for (int k = 0; k < K; k++, q += 8) {
         c->bias[k] = mio_get_f64(q);
-        if (!isfinite(c->bias[k])) goto fail;
+        if (!(fabs(c->bias[k]) <= SC_MAX_WEIGHT)) goto fail;
     }
     for (size_t f = 0; f < F; f++, q += 8) {
         c->keys[f] = mio_get_u64(q);
@@ -125,7 +129,7 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
     for (size_t i = 0; i < F * K; i++, q += 4) {
         uint32_t bits = mio_get_u32(q);
         memcpy(&c->w[i], &bits, 4);
-        if (!isfinite(c->w[i])) goto fail;
+        if (!(fabs((double)c->w[i]) <= SC_MAX_WEIGHT)) goto fail;
     }
     if ((st = span_classifier_index(c)) != SLANT_OK) goto fail;
     *out = c;

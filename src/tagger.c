@@ -84,7 +84,7 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
     crf_forward_backward((int)T, L, w->emit, tm->trans, tm->start, w->alpha, w->beta, w->marg);
     for (size_t t = 0; t < T; t++) {
         double p = 1.0 - w->marg[t * (size_t)L];
-        w->p_span[t] = p < 0 ? 0 : p > 1 ? 1 : p;
+        w->p_span[t] = p > 0 ? (p < 1 ? p : 1) : 0;   /* NaN -> 0, never out of [0,1] */
     }
     return SLANT_OK;
 }

@@ -16,6 +16,16 @@ run "$B" model info models/default.slant
 printf '\377\376 bad' > /tmp/slant-vg-bad.$$
 run "$B" analyze /tmp/slant-vg-bad.$$
 run "$B" analyze /nonexistent/file.txt
-rm -f /tmp/slant-vg.$$ /tmp/slant-vg-bad.$$
+# Hostile-input paths (issue 7): scoring, classifying, bad labels, a
+# damaged model, an empty article.
+run "$B" eval si tests/bad/good-si.labels tests/bad/good-si.labels
+run "$B" eval tc tests/bad/labels-unknown-technique.labels tests/bad/good-tc.labels
+run "$B" classify --spans tests/bad/good-si.labels tests/bad/article1.txt
+run "$B" classify --spans tests/bad/labels-beyond-article.labels tests/bad/article1.txt
+run "$B" analyze tests/bad/empty.txt
+head -c 5000 models/default.slant > /tmp/slant-vg-model.$$
+run "$B" model check /tmp/slant-vg-model.$$
+for s in fuzz/corpus/model_full/crash-*; do [ -f "$s" ] && run "$B" model check "$s"; done
+rm -f /tmp/slant-vg.$$ /tmp/slant-vg-bad.$$ /tmp/slant-vg-model.$$
 echo "valgrind: $((n - fail)) passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,0 +1,106 @@
+/*
+ * Writes the seeds of fuzz/fuzz_model_full.c: small valid model files made
+ * through model_save from a hand-made tagger (the bundled model is 9 MB, too
+ * big for a fuzzer to mutate usefully), one per combination of optional
+ * sections, so the mutator starts from every section parser's accept path.
+ * Not a fuzz target (no fuzz_ prefix); build and run it by hand:
+ *   make && cc -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
+ *       fuzz/gen_model_seeds.c build/libslant.a -lutf8proc -lstemmer -llbfgs \
+ *       -lcjson -lmicrohttpd -lm -lpthread -o build/gen_model_seeds
+ *   build/gen_model_seeds fuzz/corpus/model_full
+ * The output is deterministic; the damaged seeds in that folder were made
+ * from these files by hand (truncated, flipped, version 2).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "span_classifier.h"
+#include "span_features.h"
+
+/* A 3-label (O, B, I) tagger with n_feat made-up features. */
+static int fill_tagger(tagger_model *t, size_t n_feat) {
+    t->L = 3;
+    t->feat_version = FEAT_VERSION;
+    t->decoding.threshold = 0.5;
+    t->decoding.low = 0.3;
+    t->decoding.gap = 1;
+    t->decoding.min_len = 1;
+    for (int i = 0; i < 9; i++) t->trans[i] = (i % 4 == 0) ? 0.5 : -0.25 * i;
+    t->start[0] = 0.1; t->start[1] = -0.2; t->start[2] = -5.0;
+    uint64_t *keys = malloc(n_feat * sizeof *keys);
+    t->w = malloc(n_feat * 3 * sizeof *t->w);
+    if (!keys || !t->w) { free(keys); return -1; }
+    for (size_t i = 0; i < n_feat; i++) keys[i] = 0x9E3779B97F4A7C15ull * (i + 1);
+    for (size_t i = 0; i < n_feat * 3; i++) t->w[i] = (float)((int)(i % 7) - 3) * 0.5f;
+    t->n_feat = n_feat;
+    int rc = feat_table_build(&t->table, keys, n_feat) == SLANT_OK ? 0 : -1;
+    free(keys);
+    return rc;
+}
+
+static int add_sentence(tagger_model *t) {
+    uint64_t keys[2] = {0x1234567890ABCDEFull, 0xFEDCBA0987654321ull};
+    sentence_model *s = &t->sentence;
+    if (!(s->w = malloc(2 * sizeof *s->w))) return -1;
+    s->w[0] = 1.5f; s->w[1] = -0.75f;
+    s->n_feat = 2;
+    s->bias = -1.0;
+    t->has_sentence = 1;
+    return feat_table_build(&s->table, keys, 2) == SLANT_OK ? 0 : -1;
+}
+
+static int add_clusters(slant_model *m) {
+    static uint64_t words[3] = {11, 22, 33};
+    static uint32_t paths[3] = {0x1, 0x2, 0x5};
+    static uint8_t depths[3] = {1, 2, 3};
+    m->clusters.word_hash = words;
+    m->clusters.cluster = paths;
+    m->clusters.depth = depths;
+    m->clusters.n = 3;
+    return 0;
+}
+
+static int add_classifier(slant_model *m) {
+    span_classifier *c = span_classifier_new(2);
+    if (!c) return -1;
+    c->keys[0] = 5; c->keys[1] = 0xABCDEF;
+    for (size_t i = 0; i < 2 * SLANT_N_TECHNIQUES; i++) c->w[i] = (float)(i % 5) * 0.1f;
+    for (int k = 0; k < SLANT_N_TECHNIQUES; k++) c->bias[k] = -0.1 * k;
+    c->temperature = 1.25;
+    c->second_threshold = 0.4;
+    m->classifier = c;
+    return span_classifier_index(c) == SLANT_OK ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) { fprintf(stderr, "usage: gen_model_seeds DIR\n"); return 1; }
+    static const struct { const char *name; int sent, clus, tech; size_t n_feat; } seeds[] = {
+        {"valid-tagger", 0, 0, 0, 4},
+        {"valid-tagger-empty-feat", 0, 0, 0, 0},
+        {"valid-sent", 1, 0, 0, 3},
+        {"valid-clus", 0, 1, 0, 3},
+        {"valid-tech", 0, 0, 1, 2},
+        {"valid-all", 1, 1, 1, 3},
+    };
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        slant_model *m = model_new();
+        if (!m || fill_tagger(&m->tagger, seeds[i].n_feat) != 0 ||
+            (seeds[i].sent && add_sentence(&m->tagger) != 0) ||
+            (seeds[i].clus && add_clusters(m) != 0) ||
+            (seeds[i].tech && add_classifier(m) != 0)) {
+            fprintf(stderr, "gen_model_seeds: out of memory\n");
+            return 1;
+        }
+        m->meta_json = strdup("{\"name\":\"seed\",\"version\":\"1\"}");
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", argv[1], seeds[i].name);
+        slant_error err;
+        slant_status st = model_save(m, path, &err);
+        memset(&m->clusters, 0, sizeof m->clusters);   /* static arrays, not owned */
+        slant_model_free(m);
+        if (st != SLANT_OK) { fprintf(stderr, "gen_model_seeds: %s: %s\n", path, err.message); return 1; }
+    }
+    return 0;
+}
