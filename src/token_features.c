@@ -9,11 +9,12 @@
  *   15,16 prefix3, suffix3    17 kind             18 inside quotes
  *   19 position in sentence   20 sentence length  21 sentence punctuation
  *   22 sentence persons       23 sentence in article  24 title line
- *   25 word repeated in article  26 bigram repeated   27..29 clusters
+ *   25 word repeated in article  26 bigram repeated
  *   30 all-caps word          31 lower w[0] x in-quotes
  *   32 stem bigram w[-1]w[0]  33 sentence first word   34 distance to quote
  *   35 trigram w[-1]w[0]w[+1]
  *   38..40 sentence score bin, alone and x position, x in-quotes
+ *   27..29 word cluster prefixes of w[0] (4, 8, 12 bits)
  * Sentence templates (feat_sentence): 101 bias, 102 punctuation, 103 persons,
  *   104 length, 105 title, 106 stems, 107 bigrams, 108 all-caps, 109 repeated
  * The feature set was chosen by dev-set SI F1 (bench/RESULTS.md).
@@ -27,6 +28,7 @@
 struct feat_ctx {
     struct sb_stemmer *stemmer;   /* not thread-safe: one per context */
     uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
+    uint64_t *cl4, *cl8, *cl12;   /* T each: cluster path prefixes, 0 = no cluster */
     uint8_t *in_quote;            /* T: 1 inside a quotation */
     uint8_t *flags;               /* T: FLAG_* */
     uint64_t *sorted;             /* 2T: scratch for repetition counts */
@@ -135,6 +137,7 @@ void feat_ctx_free(feat_ctx *c) {
     if (!c) return;
     sb_stemmer_delete(c->stemmer);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
+    free(c->cl4); free(c->cl8); free(c->cl12);
     free(c->in_quote); free(c->flags); free(c->sorted);
     free(c);
 }
@@ -143,7 +146,8 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
     if (T <= c->cap) return 1;
     size_t cap = c->cap ? c->cap : 1024;
     while (cap < T) cap *= 2;
-    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf};
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf,
+                        &c->cl4, &c->cl8, &c->cl12};
     for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
         uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
         if (!p) return 0;
@@ -332,6 +336,20 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
     }
     static const size_t len_edges[] = {4, 8, 13, 20, 30, 45};
     static const size_t sent_edges[] = {1, 2, 4, 8, 16, 32};
+    /* Cluster path prefixes of every token: the value is (bits, depth) so
+     * prefixes of different lengths never collide. */
+    int has_clusters = r && r->clusters && r->clusters->n;
+    for (size_t t = 0; has_clusters && t < T; t++) {
+        uint32_t path; uint8_t depth;
+        c->cl4[t] = c->cl8[t] = c->cl12[t] = 0;
+        if (!cluster_of(r->clusters, c->lower[t], &path, &depth) || depth == 0) continue;
+        static const uint8_t lens[3] = {4, 8, 12};
+        uint64_t *dst[3] = {&c->cl4[t], &c->cl8[t], &c->cl12[t]};
+        for (int i = 0; i < 3; i++) {
+            uint8_t dl = lens[i] < depth ? lens[i] : depth;
+            *dst[i] = (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32;
+        }
+    }
     uint64_t none = 0x5bd1e995u;   /* value for positions outside the article */
     for (size_t si = 0; si < d->n_sentences; si++) {
         const tok_sentence *sn = &d->sentences[si];
@@ -394,14 +412,12 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
                                         && seq_push(s, feat2(39, sbin, posb))
                                         && seq_push(s, feat2(40, sbin, c->in_quote[t]))));
             if (!ok) return SLANT_ENOMEM;
-            uint32_t path; uint8_t depth;
-            if (r && cluster_of(r->clusters, c->lower[t], &path, &depth)) {
-                static const uint8_t lens[3] = {4, 8, 12};
-                for (int i = 0; i < 3; i++) {
-                    uint8_t dl = lens[i] < depth ? lens[i] : depth;
-                    uint64_t pref = dl ? (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32 : 0;
-                    if (!seq_push(s, feat((uint64_t)(27 + i), pref))) return SLANT_ENOMEM;
-                }
+            /* Neighbours' clusters and the full path were tried and did not
+             * help on dev (bench/RESULTS.md); the word's own prefixes do. */
+            if (has_clusters && c->cl4[t]) {
+                if (!(seq_push(s, feat(27, c->cl4[t])) && seq_push(s, feat(28, c->cl8[t]))
+                      && seq_push(s, feat(29, c->cl12[t]))))
+                    return SLANT_ENOMEM;
             }
         }
     }
