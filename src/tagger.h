@@ -17,8 +17,8 @@ typedef struct {
     feat_ctx *fctx;
     feat_seq feats;
     uint32_t *ids; size_t cap_ids;     /* known feature rows of all tokens */
-    uint32_t *id_offs; size_t cap_tok; /* T+1 */
-    double *emit, *alpha, *beta, *marg;/* T x L each */
+    uint32_t *id_offs; size_t cap_tok; /* T+1; cap_tok also sizes the T x L arrays */
+    double *emit, *alpha, *beta;       /* T x L each */
     double *p_span;                    /* T: P(token inside a span) */
     float *sent_scores; size_t cap_sent;/* n_sentences: sentence scorer output */
     uint64_t *sent_hashes;             /* TAGGER_SENT_FEATS: one sentence's features */
