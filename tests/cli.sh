@@ -138,6 +138,21 @@ else
     skip "models/default.slant is missing: analyze report tests"
 fi
 
+# The bundled model's recorded dev scores are what `slant eval` gives on
+# its output: the figures in bench/RESULTS.md and `slant model info` can be
+# reproduced from the shipped files.
+if [ -n "${SLANT_PTC:-}" ] && [ -d "$SLANT_PTC/dev/articles" ] && [ -f models/default.slant ]; then
+    "$B" analyze --jobs 2 --format si "$SLANT_PTC/dev/articles" > "$T/dev.si" 2>/dev/null
+    "$B" eval si --json "$T/dev.si" "$SLANT_PTC/dev/SI.labels" > "$T/dev-si.json" 2>/dev/null
+    "$B" model info models/default.slant > "$T/info.txt"
+    got=$(sed -n 's/.*"f1":[ ]*\([0-9.eE+-]*\).*/\1/p' "$T/dev-si.json" | head -n 1)
+    want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/info.txt" | head -n 1)
+    if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
+    else ko "bundled_model_dev_si_f1_matches_its_metadata: eval $got, metadata $want"; fi
+else
+    skip "SLANT_PTC is unset: bundled model dev score check"
+fi
+
 # Hostile input: tests/bad.sh (issue 7), counted with these.
 line=$(BUILD="${BUILD:-build}" sh tests/bad.sh | tail -n 1)
 case $line in
