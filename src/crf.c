@@ -158,10 +158,23 @@ static void backward_exact(int T, int L, const double *emit, const double *trans
     }
 }
 
+/* The fast kernels are written once and instantiated for L = 3 (the O/B/I
+ * tagger) as well as any L: a constant L lets the compiler unroll the label
+ * loops. The arithmetic and its order are the same in both. */
+#if defined(__GNUC__)
+#define CRF_KERNEL static inline __attribute__((always_inline))
+#else
+#define CRF_KERNEL static inline
+#endif
+
+/* exp(x - m) where m is the maximum of the x's: the maximum itself gives
+ * exp(0) = 1 exactly, so one exp() per step is skipped. */
+static inline double exp_below(double x, double m) { return x == m ? 1.0 : exp(x - m); }
+
 /* Fast forward: alpha[t][j] = emit[t][j] + m + col_max[j] + log sum_i
  * exp(alpha[t-1][i] - m) * exp_col[i][j], m = max_i alpha[t-1][i]. */
-static void forward_fast(int T, int L, const double *emit, const double *trans,
-                         const double *start, double *alpha) {
+CRF_KERNEL void forward_fast_body(int T, int L, const double *emit, const double *trans,
+                                  const double *start, double *alpha) {
     size_t Ls = (size_t)L;
     double exp_col[CRF_FAST_L * CRF_FAST_L], col_max[CRF_FAST_L], a[CRF_FAST_L];
     exp_cols(L, trans, exp_col, col_max);
@@ -174,7 +187,7 @@ static void forward_fast(int T, int L, const double *emit, const double *trans,
             for (size_t j = 0; j < Ls; j++) cur[j] = m + emit[t * Ls + j];
             continue;
         }
-        for (size_t i = 0; i < Ls; i++) a[i] = exp(prev[i] - m);
+        for (size_t i = 0; i < Ls; i++) a[i] = exp_below(prev[i], m);
         for (size_t j = 0; j < Ls; j++) {
             double s = 0.0;
             for (size_t i = 0; i < Ls; i++) s += a[i] * exp_col[i * Ls + j];
@@ -192,9 +205,15 @@ static void forward_fast(int T, int L, const double *emit, const double *trans,
     }
 }
 
+static void forward_fast(int T, int L, const double *emit, const double *trans,
+                         const double *start, double *alpha) {
+    if (L == 3) forward_fast_body(T, 3, emit, trans, start, alpha);
+    else forward_fast_body(T, L, emit, trans, start, alpha);
+}
+
 /* Fast backward, the mirror image with exp(trans - row max). */
-static void backward_fast(int T, int L, const double *emit, const double *trans,
-                          double *beta) {
+CRF_KERNEL void backward_fast_body(int T, int L, const double *emit, const double *trans,
+                                   double *beta) {
     size_t Ls = (size_t)L;
     double exp_row[CRF_FAST_L * CRF_FAST_L], row_max[CRF_FAST_L];
     double v[CRF_FAST_L], b[CRF_FAST_L];
@@ -209,7 +228,7 @@ static void backward_fast(int T, int L, const double *emit, const double *trans,
             for (size_t i = 0; i < Ls; i++) cur[i] = m;
             continue;
         }
-        for (size_t j = 0; j < Ls; j++) b[j] = exp(v[j] - m);
+        for (size_t j = 0; j < Ls; j++) b[j] = exp_below(v[j], m);
         for (size_t i = 0; i < Ls; i++) {
             const double *er = exp_row + i * Ls;
             double s = 0.0;
@@ -227,6 +246,12 @@ static void backward_fast(int T, int L, const double *emit, const double *trans,
             }
         }
     }
+}
+
+static void backward_fast(int T, int L, const double *emit, const double *trans,
+                          double *beta) {
+    if (L == 3) backward_fast_body(T, 3, emit, trans, beta);
+    else backward_fast_body(T, L, emit, trans, beta);
 }
 
 double crf_forward_backward(int T, int L, const double *emit,

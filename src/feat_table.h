@@ -51,6 +51,26 @@ static inline void feat_table_prefetch(const feat_table *t, uint64_t key) {
 #endif
 }
 
+/* The same for a table with t->cap > 0. */
+static inline void feat_table_prefetch_nonempty(const feat_table *t, uint64_t key) {
+#if defined(__GNUC__)
+    __builtin_prefetch(&t->slots[feat_table_home(t, key)]);
+#else
+    (void)t; (void)key;
+#endif
+}
+
+/* feat_table_find for a table with t->cap > 0: a key of 0 needs no test,
+ * as no stored slot holds 0. */
+static inline uint32_t feat_table_find_nonempty(const feat_table *t, uint64_t key) {
+    size_t mask = t->cap - 1, i = feat_table_home(t, key);
+    for (const feat_slot *s = &t->slots[i]; s->key; s = &t->slots[i]) {
+        if (s->key == key) return s->row;
+        i = (i + 1) & mask;
+    }
+    return UINT32_MAX;
+}
+
 /* Returns the row of key, or UINT32_MAX when it is absent. */
 static inline uint32_t feat_table_find(const feat_table *t, uint64_t key) {
     if (t->cap == 0 || key == 0) return UINT32_MAX;

@@ -65,15 +65,19 @@ static void emissions(const tagger_model *tm, const feat_seq *fs, uint32_t *ids,
     size_t T = fs->T, n = fs->n, L = (size_t)tm->L;
     const feat_table *tab = &tm->table;
     const uint64_t *h = fs->hashes;
-    for (size_t k = 0; k < n && k < EMIT_PREFETCH; k++) feat_table_prefetch(tab, h[k]);
+    if (tab->cap == 0) {   /* no known features */
+        for (size_t k = 0; k < T * L; k++) emit[k] = 0.0;
+        return;
+    }
+    for (size_t k = 0; k < n && k < EMIT_PREFETCH; k++) feat_table_prefetch_nonempty(tab, h[k]);
     uint32_t nid = 0;
     for (size_t t0 = 0; t0 < T; t0 += EMIT_BLOCK) {
         size_t t1 = t0 + EMIT_BLOCK < T ? t0 + EMIT_BLOCK : T;
         for (size_t t = t0; t < t1; t++) {
             id_offs[t] = nid;
             for (size_t k = fs->offs[t]; k < fs->offs[t + 1]; k++) {
-                if (k + EMIT_PREFETCH < n) feat_table_prefetch(tab, h[k + EMIT_PREFETCH]);
-                uint32_t row = feat_table_find(tab, h[k]);
+                if (k + EMIT_PREFETCH < n) feat_table_prefetch_nonempty(tab, h[k + EMIT_PREFETCH]);
+                uint32_t row = feat_table_find_nonempty(tab, h[k]);
                 if (row == UINT32_MAX) continue;
 #if defined(__GNUC__)
                 __builtin_prefetch(tm->w + (size_t)row * L);

@@ -150,6 +150,7 @@ static const char *const second_person[] = {"you", "your", "yours", NULL};
 
 /* WORD_* classes of the lower-cased word w[0..n). */
 static int word_class(const char *w, size_t n) {
+    if (n > 5) return 0;   /* no listed word is longer */
     return (word_is(w, n, stop_words) ? WORD_STOP : 0) |
            (word_is(w, n, first_person) ? WORD_P1 : 0) |
            (word_is(w, n, second_person) ? WORD_P2 : 0);
