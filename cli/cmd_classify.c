@@ -70,7 +70,7 @@ int cmd_classify(int argc, char **argv) {
     p = malloc((N ? N : 1) * SLANT_N_TECHNIQUES * sizeof *p);
     pred = malloc((N ? N : 1) * sizeof *pred);
     if (!p || !pred) { fprintf(stderr, "slant classify: out of memory\n"); rc = EXIT_INTERNAL; goto done; }
-    st = span_classifier_score_list(m->classifier, &arts, &spans, a.spans, 1, p, &err);
+    st = span_classifier_score_list(m->classifier, m->resources.clusters, &arts, &spans, a.spans, 1, p, &err);
     if (st == SLANT_OK) st = span_classifier_assign(&spans, p, pred);
     if (st != SLANT_OK) { rc = cli_report(NULL, st, &err); goto done; }
     for (size_t i = 0; i < N; i++) {

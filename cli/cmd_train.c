@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,10 +25,10 @@
 
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
-    const char *tc_labels, *dev_tc_labels, *clusters;
+    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from;
     double c1, c2, sentence_c2, tc_c2, tc_class_weight;
     int iterations, min_count, threads, eval_every, force, quiet;
-    int tc_iterations, tc_min_count, no_classifier, tagger_groups;
+    int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups;
 } train_args;
 
 #define OFF(f) offsetof(train_args, f)
@@ -52,8 +53,10 @@ static const cli_option train_options[] = {
     {"tc-c2", 0, OPT_DOUBLE, "1e-4", "L2 regularisation of the technique classifier", OFF(tc_c2)},
     {"tc-iterations", 0, OPT_INT, "300", "L-BFGS iterations of the technique classifier", OFF(tc_iterations)},
     {"tc-min-count", 0, OPT_INT, "3", "classifier features: keep those seen in at least this many spans", OFF(tc_min_count)},
+    {"tc-groups", 0, OPT_INT, "20479", "classifier feature groups, a bit mask of SPF_* (span_features.h); 20479 = all but clusters, 28671 = all", OFF(tc_groups)},
     {"tc-class-weight", 0, OPT_DOUBLE, "0", "class weights (N / (K n_k))^x for the classifier; 0: none", OFF(tc_class_weight)},
     {"no-classifier", 0, OPT_FLAG, NULL, "train the span tagger only", OFF(no_classifier)},
+    {"tagger-from", 0, OPT_STRING, NULL, "take the span tagger (and its clusters) from this model instead of training one", OFF(tagger_from)},
     {"force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists", OFF(force)},
     {"quiet", 'q', OPT_FLAG, NULL, "no progress output", OFF(quiet)},
 };
@@ -125,6 +128,11 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
     int rc = EXIT_OK;
     memset(cr, 0, sizeof *cr);
     if (a->no_classifier) goto done;
+    if (a->tc_groups <= 0 || ((uint32_t)a->tc_groups & ~(uint32_t)(SPF_ALL | SPF_NONORM))) {
+        fprintf(stderr, "slant train: --tc-groups %d is not a mask of feature groups (see span_features.h)\n", a->tc_groups);
+        rc = EXIT_INPUT;
+        goto done;
+    }
     if (!has_techniques(tl)) {
         if (!a->tc_labels) {
             if (!a->quiet) fprintf(stderr, "no technique labels (--tc-labels): the model gets no technique classifier\n");
@@ -145,20 +153,46 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
     sct_opts_init(&o);
     o.c2 = a->tc_c2; o.max_iter = a->tc_iterations; o.min_count = a->tc_min_count;
     o.threads = a->threads; o.class_weight_power = a->tc_class_weight;
+    o.clusters = m->resources.clusters;
+    o.groups = (uint32_t)a->tc_groups;
     if (!a->quiet) fprintf(stderr, "training the technique classifier on %zu spans\n", tl->len);
     if ((st = sct_train(train, tl, tname, &o, &m->classifier, &cr->rep, &err)) != SLANT_OK) goto done;
     cr->trained = 1;
     if (dl) {
-        if ((st = sct_accuracy(m->classifier, dev, dl, dname, &cr->dev_accuracy, &err)) != SLANT_OK) goto done;
+        if ((st = sct_accuracy(m->classifier, m->resources.clusters, dev, dl, dname, &cr->dev_accuracy, &err)) != SLANT_OK) goto done;
         cr->dev_tc = 1;
         if ((st = tagger_predict_corpus(m, dev, NULL, &si_pred)) != SLANT_OK) goto done;
-        if ((st = sct_tune_second(m->classifier, dev, &si_pred, dl, &cr->flc, &cr->flc_top1, &err)) != SLANT_OK) goto done;
+        if ((st = sct_tune_second(m->classifier, m->resources.clusters, dev, &si_pred, dl, &cr->flc, &cr->flc_top1, &err)) != SLANT_OK) goto done;
         cr->dev_flc = 1;
     }
 done:
     if (st != SLANT_OK) rc = cli_report("training the technique classifier", st, &err);
     lab_list_fini(&tc_train); lab_list_fini(&tc_dev); lab_list_fini(&si_pred);
     return rc;
+}
+
+/* --tagger-from: *m becomes the model at path without its classifier and
+ * META; rep gets its feature count and, with dev data, its dev SI score. */
+static slant_status reuse_tagger(const char *path, const corpus *dev, const lab_list *dev_gold,
+                                 slant_model **m, tagger_train_report *rep, slant_error *err) {
+    slant_model *old = NULL;
+    lab_list pred;
+    lab_list_init(&pred);
+    memset(rep, 0, sizeof *rep);
+    slant_status st = slant_model_load(path, &old, err);
+    if (st != SLANT_OK) return st;
+    span_classifier_free(old->classifier);
+    old->classifier = NULL;
+    free(old->meta_json);
+    old->meta_json = NULL;
+    rep->n_feat = old->tagger.n_feat;
+    if (dev && (st = tagger_predict_corpus(old, dev, NULL, &pred)) == SLANT_OK)
+        st = metric_si(&pred, dev_gold, &rep->dev);
+    lab_list_fini(&pred);
+    if (st != SLANT_OK) { slant_model_free(old); return st; }
+    slant_model_free(*m);
+    *m = old;
+    return SLANT_OK;
 }
 
 int cmd_train(int argc, char **argv) {
@@ -187,6 +221,11 @@ int cmd_train(int argc, char **argv) {
     if (!m) { rc = EXIT_INTERNAL; goto done; }
     if ((rc = load_set(a.articles, a.labels, &train, &train_gold, "training data")) != EXIT_OK) goto done;
     if (a.dev_articles && (rc = load_set(a.dev_articles, a.dev_labels, &dev, &dev_gold, "dev data")) != EXIT_OK) goto done;
+    if (a.clusters && a.tagger_from) {
+        fprintf(stderr, "slant train: --tagger-from brings the tagger's own clusters; drop --clusters\n");
+        rc = EXIT_INPUT;
+        goto done;
+    }
     if (a.clusters) {
         wc_table wt;
         wc_table_init(&wt);
@@ -209,14 +248,20 @@ int cmd_train(int argc, char **argv) {
     to.sentence_c2 = a.sentence_c2;
     to.label_groups = a.tagger_groups;
     if (!a.quiet) to.progress = on_progress;
-    if (!a.quiet) fprintf(stderr, "training the span tagger on %zu articles, %zu spans\n", train.len, train_gold.len);
     tagger_train_report rep;
     slant_error err;
     slant_error_clear(&err);
     clock_t c0 = clock();
     time_t w0 = time(NULL);
-    slant_status st = tagger_train(m, &train, &train_gold, a.dev_articles ? &dev : NULL,
-                                   a.dev_articles ? &dev_gold : NULL, &to, &rep, &err);
+    slant_status st;
+    if (a.tagger_from) {
+        if (!a.quiet) fprintf(stderr, "span tagger from %s\n", a.tagger_from);
+        st = reuse_tagger(a.tagger_from, a.dev_articles ? &dev : NULL, &dev_gold, &m, &rep, &err);
+    } else {
+        if (!a.quiet) fprintf(stderr, "training the span tagger on %zu articles, %zu spans\n", train.len, train_gold.len);
+        st = tagger_train(m, &train, &train_gold, a.dev_articles ? &dev : NULL,
+                          a.dev_articles ? &dev_gold : NULL, &to, &rep, &err);
+    }
     if (!a.quiet && isatty(2)) fputc('\n', stderr);
     if (st != SLANT_OK) { rc = cli_report("training", st, &err); if (st != SLANT_ENOMEM) rc = EXIT_INTERNAL; goto done; }
     classifier_report cr;

@@ -89,7 +89,19 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
     r->sentences = calloc(d->n_sentences ? d->n_sentences : 1, sizeof *r->sentences);
     if (!r->fragments || !r->sentences) { st = SLANT_ENOMEM; goto fail; }
     const span_classifier *sc = m->classifier;
-    if (sc && (st = span_classifier_article(&w->classify, tb->data, d)) != SLANT_OK) goto fail;
+    if (sc) {
+        /* The batch: every span found, as the classifier saw gold spans. */
+        uint32_t *cp = malloc((w->spans.len ? 2 * w->spans.len : 1) * sizeof *cp);
+        if (!cp) { st = SLANT_ENOMEM; goto fail; }
+        for (size_t i = 0; i < w->spans.len; i++) {
+            cp[i] = d->tokens[w->spans.items[i].first].cp_start;
+            cp[w->spans.len + i] = d->tokens[w->spans.items[i].last - 1].cp_end;
+        }
+        st = span_classifier_article(&w->classify, tb->data, d, m->resources.clusters);
+        if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + w->spans.len, w->spans.len);
+        free(cp);
+        if (st != SLANT_OK) goto fail;
+    }
     for (size_t i = 0; i < w->spans.len; i++) {
         const tagger_span *s = &w->spans.items[i];
         const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];

@@ -155,8 +155,36 @@ void span_classifier_work_fini(span_classifier_work *w) {
 }
 
 slant_status span_classifier_article(span_classifier_work *w, const char *text,
-                                     const tok_doc *d) {
-    return spf_article(w->spf, text, d);
+                                     const tok_doc *d, const feat_clusters *clusters) {
+    return spf_article(w->spf, text, d, clusters);
+}
+
+slant_status span_classifier_batch(span_classifier_work *w, const uint32_t *start,
+                                   const uint32_t *end, size_t n) {
+    return spf_batch(w->spf, start, end, n);
+}
+
+/* Sets the batch of the article of spans->items[ix[n]]: the spans
+ * ix[n..m) with its id, m returned in *next. */
+static slant_status batch_of_article(span_classifier_work *w, const lab_list *spans,
+                                     const size_t *ix, size_t n, size_t *next,
+                                     uint32_t **buf, size_t *cap) {
+    const char *id = spans->items[ix[n]].id;
+    size_t m = n;
+    while (m < spans->len && strcmp(spans->items[ix[m]].id, id) == 0) m++;
+    *next = m;
+    if (2 * (m - n) > *cap) {
+        size_t c = 2 * (m - n);
+        uint32_t *p = realloc(*buf, c * sizeof *p);
+        if (!p) return SLANT_ENOMEM;
+        *buf = p; *cap = c;
+    }
+    uint32_t *start = *buf, *end = *buf + (m - n);
+    for (size_t i = n; i < m; i++) {
+        start[i - n] = spans->items[ix[i]].start;
+        end[i - n] = spans->items[ix[i]].end;
+    }
+    return spf_batch(w->spf, start, end, m - n);
 }
 
 slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
@@ -222,15 +250,18 @@ static size_t *order_by_article(const lab_list *l) {
     return ix;
 }
 
-slant_status span_classifier_score_list(const span_classifier *c, const corpus *articles,
-                                        const lab_list *spans, const char *name,
-                                        int calibrated, double *out, slant_error *err) {
+slant_status span_classifier_score_list(const span_classifier *c, const feat_clusters *clusters,
+                                        const corpus *articles, const lab_list *spans,
+                                        const char *name, int calibrated, double *out,
+                                        slant_error *err) {
     span_classifier_work w;
     tok_doc d;
     tok_doc_init(&d);
     slant_status st = span_classifier_work_init(&w);
     size_t *ix = order_by_article(spans);
     const corpus_article *cur = NULL;
+    uint32_t *bbuf = NULL;
+    size_t bcap = 0, next = 0;
     if (st != SLANT_OK || !ix) { st = SLANT_ENOMEM; goto done; }
     for (size_t n = 0; n < spans->len; n++) {
         const lab_span *s = &spans->items[ix[n]];
@@ -241,7 +272,8 @@ slant_status span_classifier_score_list(const span_classifier *c, const corpus *
                 goto done;
             }
             if ((st = tok_tokenize(cur->text.data, cur->text.len, &d)) != SLANT_OK) goto done;
-            if ((st = span_classifier_article(&w, cur->text.data, &d)) != SLANT_OK) goto done;
+            if ((st = span_classifier_article(&w, cur->text.data, &d, clusters)) != SLANT_OK) goto done;
+            if ((st = batch_of_article(&w, spans, ix, n, &next, &bbuf, &bcap)) != SLANT_OK) goto done;
         }
         if (s->end > cur->text.n_cp || s->start >= s->end) {
             st = err_set(err, SLANT_EINVAL, name, (long)s->line, -1,
@@ -257,6 +289,7 @@ slant_status span_classifier_score_list(const span_classifier *c, const corpus *
 done:
     if (st == SLANT_ENOMEM) err_set(err, st, name, -1, -1, "out of memory");
     free(ix);
+    free(bbuf);
     span_classifier_work_fini(&w);
     tok_doc_fini(&d);
     return st;

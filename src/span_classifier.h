@@ -66,9 +66,16 @@ slant_status span_classifier_work_init(span_classifier_work *w);
 void span_classifier_work_fini(span_classifier_work *w);
 
 /* Prepares one article (text tokenized into d; both borrowed until the
- * next call). Errors: SLANT_ENOMEM. */
+ * next call, as are clusters: the model's word clusters, NULL when it has
+ * none). Errors: SLANT_ENOMEM. */
 slant_status span_classifier_article(span_classifier_work *w, const char *text,
-                                     const tok_doc *d);
+                                     const tok_doc *d, const feat_clusters *clusters);
+
+/* Tells the features which spans of the current article are being
+ * classified together (spf_batch; start/end in code points, copied).
+ * Errors: SLANT_ENOMEM, SLANT_EINVAL (no article). */
+slant_status span_classifier_batch(span_classifier_work *w, const uint32_t *start,
+                                   const uint32_t *end, size_t n);
 
 /* scores: K raw scores of the span [cp_start, cp_end) of the current
  * article (temperature not applied). Errors: SLANT_ENOMEM, SLANT_EINVAL. */
@@ -88,11 +95,14 @@ int span_classifier_flc_labels(const double *p, double threshold, int out[2]);
 
 /* out: N x K scores (calibrated probabilities when calibrated != 0, else
  * raw scores) of the N spans of `spans`, each looked up by id in articles.
- * Articles are tokenized once each. Errors: SLANT_EINVAL naming name and
- * the span's line (unknown article, span beyond its article), SLANT_ENOMEM. */
-slant_status span_classifier_score_list(const span_classifier *c, const corpus *articles,
-                                        const lab_list *spans, const char *name,
-                                        int calibrated, double *out, slant_error *err);
+ * Articles are tokenized once each; the spans of one article form its
+ * batch (span_classifier_batch). clusters: the model's word clusters
+ * (may be NULL). Errors: SLANT_EINVAL naming name and the span's line
+ * (unknown article, span beyond its article), SLANT_ENOMEM. */
+slant_status span_classifier_score_list(const span_classifier *c, const feat_clusters *clusters,
+                                        const corpus *articles, const lab_list *spans,
+                                        const char *name, int calibrated, double *out,
+                                        slant_error *err);
 
 /* One technique per span from N x K probabilities (or scores): spans with
  * the same (id, start, end) appear in the corpus once per technique, so

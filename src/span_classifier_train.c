@@ -20,13 +20,14 @@
 #define K SLANT_N_TECHNIQUES
 
 void sct_opts_init(sct_opts *o) {
-    o->groups = SPF_ALL;
+    o->groups = SPF_DEFAULT;
     o->c2 = 1e-4;
     o->max_iter = 300;
     o->min_count = 3;
     o->threads = 1;
     o->class_weight_power = 0;
     o->holdout = 5;
+    o->clusters = NULL;
 }
 
 /* ---- examples ---- */
@@ -58,7 +59,8 @@ static int cmp_u64(const void *a, const void *b) {
 
 /* Features of every labelled span of gold, in list order. */
 static slant_status extract(const corpus *train, const lab_list *gold, const char *name,
-                            uint32_t groups, examples *e, slant_error *err) {
+                            uint32_t groups, const feat_clusters *clusters, examples *e,
+                            slant_error *err) {
     id_index *ord = NULL;
     size_t *which = NULL;
     span_classifier_work w;
@@ -89,7 +91,8 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
      * temporary per-span order, then laying them out in list order. */
     uint64_t **h = calloc(N, sizeof *h);
     float **v = calloc(N, sizeof *v);
-    if (!h || !v) { free(h); free(v); free(len); st = SLANT_ENOMEM; goto fail; }
+    uint32_t *bstart = malloc(2 * N * sizeof *bstart);
+    if (!h || !v || !bstart) { free(h); free(v); free(len); free(bstart); st = SLANT_ENOMEM; goto fail; }
     const corpus_article *cur = NULL;
     size_t rank = 0;
     for (size_t r = 0; r < N && st == SLANT_OK; r++) {
@@ -106,7 +109,17 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
                 break;
             }
             if ((st = tok_tokenize(cur->text.data, cur->text.len, &d)) != SLANT_OK) break;
-            if ((st = span_classifier_article(&w, cur->text.data, &d)) != SLANT_OK) break;
+            if ((st = span_classifier_article(&w, cur->text.data, &d, clusters)) != SLANT_OK) break;
+            /* The batch: this article's labelled spans, as in
+             * span_classifier_score_list. */
+            size_t q = r;
+            while (q < N && strcmp(gold->items[ord[q].i].id, s->id) == 0) q++;
+            uint32_t *be = bstart + (q - r);
+            for (size_t j = r; j < q; j++) {
+                bstart[j - r] = gold->items[ord[j].i].start;
+                be[j - r] = gold->items[ord[j].i].end;
+            }
+            if ((st = span_classifier_batch(&w, bstart, be, q - r)) != SLANT_OK) break;
         }
         if (s->end > cur->text.n_cp || s->start >= s->end) {
             st = err_set(err, SLANT_EINVAL, name, (long)s->line, -1,
@@ -136,7 +149,7 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
         }
     }
     for (size_t n = 0; n < N; n++) { free(h[n]); free(v[n]); }
-    free(h); free(v); free(len);
+    free(h); free(v); free(len); free(bstart);
     if (st != SLANT_OK) goto fail;
     free(ord); free(which);
     span_classifier_work_fini(&w);
@@ -240,7 +253,7 @@ slant_status sct_train(const corpus *train, const lab_list *gold, const char *go
     slant_status st;
     sct_report r = { 0, 0, 0, 1.0, -1.0 };
     *out = NULL;
-    if ((st = extract(train, gold, gold_name, o->groups, &e, err)) != SLANT_OK) return st;
+    if ((st = extract(train, gold, gold_name, o->groups, o->clusters, &e, err)) != SLANT_OK) return st;
     if ((st = dictionary(&e, o->min_count, &keys, &F)) != SLANT_OK) goto fail;
     ids = malloc((e.n ? e.n : 1) * sizeof *ids);
     vals = malloc((e.n ? e.n : 1) * sizeof *vals);
@@ -308,7 +321,8 @@ fail:
 
 /* ---- evaluation and tuning ---- */
 
-slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
+slant_status sct_accuracy(const span_classifier *c, const feat_clusters *clusters,
+                          const corpus *articles,
                           const lab_list *gold, const char *gold_name,
                           double *accuracy, slant_error *err) {
     size_t N = gold->len;
@@ -320,7 +334,7 @@ slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
     slant_status st = SLANT_ENOMEM;
     *accuracy = 0;
     if (!p || !pred) goto done;
-    if ((st = span_classifier_score_list(c, articles, gold, gold_name, 0, p, err)) != SLANT_OK) goto done;
+    if ((st = span_classifier_score_list(c, clusters, articles, gold, gold_name, 0, p, err)) != SLANT_OK) goto done;
     if ((st = span_classifier_assign(gold, p, pred)) != SLANT_OK) goto done;
     /* Scored by the official rule (metric_tc): copies of a span match as a
      * multiset, so their order does not matter. */
@@ -339,7 +353,8 @@ done:
     return st;
 }
 
-slant_status sct_tune_second(span_classifier *c, const corpus *articles,
+slant_status sct_tune_second(span_classifier *c, const feat_clusters *clusters,
+                             const corpus *articles,
                              const lab_list *pred, const lab_list *gold,
                              metric_prf *best, metric_prf *top1, slant_error *err) {
     /* 2.0 (never) first, so a runner-up must earn its place. */
@@ -352,7 +367,7 @@ slant_status sct_tune_second(span_classifier *c, const corpus *articles,
     metric_prf top;
     memset(&top, 0, sizeof top);
     if (!p) goto done;
-    if ((st = span_classifier_score_list(c, articles, pred, "predicted spans", 1, p, err)) != SLANT_OK) goto done;
+    if ((st = span_classifier_score_list(c, clusters, articles, pred, "predicted spans", 1, p, err)) != SLANT_OK) goto done;
     double best_t = 2.0;
     for (size_t g = 0; g < sizeof grid / sizeof grid[0]; g++) {
         flc.len = 0;

@@ -26,6 +26,8 @@ typedef struct {
     int holdout;               /* fit T on every holdout-th article (by id
                                   order) of a first model trained on the
                                   rest, then retrain on all; 0 = T = 1 */
+    const feat_clusters *clusters; /* borrowed word clusters for SPF_CLUSTERS;
+                                  NULL: none (the model's, when it has them) */
 } sct_opts;
 
 typedef struct {
@@ -36,8 +38,8 @@ typedef struct {
     double holdout_accuracy;   /* accuracy on the held-out spans (-1 if none) */
 } sct_report;
 
-/* groups = SPF_ALL, c2 = 1e-4, max_iter = 300, min_count = 3, threads = 1,
- * class_weight_power = 0, holdout = 5. */
+/* groups = SPF_DEFAULT, c2 = 1e-4, max_iter = 300, min_count = 3, threads = 1,
+ * class_weight_power = 0, holdout = 5, clusters = NULL. */
 void sct_opts_init(sct_opts *o);
 
 /* Trains a classifier on the spans of gold that carry a technique; *out is
@@ -51,7 +53,8 @@ slant_status sct_train(const corpus *train, const lab_list *gold, const char *go
 /* TC accuracy of c on the gold spans (every span with a technique) of
  * articles, with copies of a span given their 1st, 2nd... choice
  * (span_classifier_assign). */
-slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
+slant_status sct_accuracy(const span_classifier *c, const feat_clusters *clusters,
+                          const corpus *articles,
                           const lab_list *gold, const char *gold_name,
                           double *accuracy, slant_error *err);
 
@@ -59,7 +62,8 @@ slant_status sct_accuracy(const span_classifier *c, const corpus *articles,
  * sets c->second_threshold to the value in a fixed grid that maximises the
  * FLC F1 against gold (TC); *best gets that score and *top1 the score with
  * only the top technique (may be NULL). */
-slant_status sct_tune_second(span_classifier *c, const corpus *articles,
+slant_status sct_tune_second(span_classifier *c, const feat_clusters *clusters,
+                             const corpus *articles,
                              const lab_list *pred, const lab_list *gold,
                              metric_prf *best, metric_prf *top1, slant_error *err);
 

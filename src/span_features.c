@@ -25,6 +25,16 @@
  *  39 the whole span's lower-cased text (EDGES)
  *  40 3-letter prefix of a span word (AFFIX)
  *  41 3-letter suffix of a span word (AFFIX)
+ *  42 cluster prefix of a span word (bag)  (CLUSTERS; every cluster value
+ *  43 cluster of the word before            is (prefix bits, prefix length),
+ *  44 cluster of the word after             the path cut to 8, 12 or 16 bits
+ *  45 cluster of the first word             or the word's depth if shorter)
+ *  46 cluster of the last word
+ *  47 length x cluster of the first word
+ *  48 other batch spans with the same text elsewhere, bucketed (BATCH)
+ *  49 one of them comes before / after
+ *  50 a batch span with the same offsets / holding it / inside it / overlapping
+ *  51 batch spans in its sentence, bucketed
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +74,8 @@ struct spf_ctx {
     size_t cap;                  /* capacity of the per-token arrays */
     uint64_t *lower, *stem;      /* T: hashes of lower-cased form and stem */
     uint8_t *flags;              /* T: F_* */
+    uint32_t *cpath;             /* T: cluster path bits, left-aligned */
+    uint8_t *cdepth;             /* T: cluster depth, 0 = no cluster */
     uint32_t *lo_off, *lo_len;   /* T: each token's lower-cased bytes in low */
     char *low; size_t low_len, low_cap; /* lower-cased tokens, concatenated */
     uint64_t *content;           /* n_content sorted stems of content tokens */
@@ -72,6 +84,10 @@ struct spf_ctx {
     size_t n_title;
     char *buf; size_t buf_cap;   /* span text for character n-grams */
     stem_memo memo;              /* lower-cased word -> stem hash, content flag */
+    size_t n_batch, batch_cap;   /* spans of the batch (spf_batch) */
+    uint32_t *b_first, *b_last;  /* n_batch: token range [first,last) */
+    uint32_t *b_cps, *b_cpe;     /* n_batch: code points [start,end) */
+    uint64_t *b_text;            /* n_batch: hash of the lower-cased tokens */
 };
 
 /* ---- hashing ---- */
@@ -202,8 +218,10 @@ void spf_ctx_free(spf_ctx *c) {
     if (!c) return;
     sb_stemmer_delete(c->stemmer);
     free(c->lower); free(c->stem); free(c->flags); free(c->lo_off); free(c->lo_len);
+    free(c->cpath); free(c->cdepth);
     free(c->low); free(c->content); free(c->title); free(c->buf);
     free(c->memo.slots); free(c->memo.chars);
+    free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
     free(c);
 }
 
@@ -217,15 +235,18 @@ static int reserve(spf_ctx *c, size_t T) {
         if (!p) return 0;
         *u64[i] = p;
     }
-    uint32_t **u32[] = {&c->lo_off, &c->lo_len};
-    for (size_t i = 0; i < 2; i++) {
+    uint32_t **u32[] = {&c->lo_off, &c->lo_len, &c->cpath};
+    for (size_t i = 0; i < sizeof u32 / sizeof u32[0]; i++) {
         uint32_t *p = realloc(*u32[i], cap * sizeof **u32[i]);
         if (!p) return 0;
         *u32[i] = p;
     }
-    uint8_t *q = realloc(c->flags, cap);
-    if (!q) return 0;
-    c->flags = q;
+    uint8_t **u8[] = {&c->flags, &c->cdepth};
+    for (size_t i = 0; i < 2; i++) {
+        uint8_t *p = realloc(*u8[i], cap);
+        if (!p) return 0;
+        *u8[i] = p;
+    }
     c->cap = cap;
     return 1;
 }
@@ -285,10 +306,22 @@ static int stem_of(spf_ctx *c, const char *low, size_t ln, uint64_t hash,
     return 1;
 }
 
-slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d) {
+/* The cluster of the word with lower-case hash `word`: its path and depth
+ * (0 when the word has none). */
+static void cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
+    *path = 0; *depth = 0;
+    if (!cl || cl->n == 0) return;
+    size_t lo = 0, hi = cl->n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
+    if (lo < cl->n && cl->word_hash[lo] == word) { *path = cl->cluster[lo]; *depth = cl->depth[lo]; }
+}
+
+slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
+                         const feat_clusters *clusters) {
     size_t T = d->n_tokens;
     char low[256];
     c->doc = NULL;
+    c->n_batch = 0;
     if (!reserve(c, T + 1)) return SLANT_ENOMEM;
     c->low_len = 0;
     c->n_content = c->n_title = 0;
@@ -303,6 +336,7 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d) {
         c->lo_len[t] = (uint32_t)ln;
         c->low_len += ln;
         c->lower[t] = feat_word_hash(low, ln);
+        cluster_of(clusters, c->lower[t], &c->cpath[t], &c->cdepth[t]);
         uint8_t f = 0;
         if (k->kind == TOK_WORD) {
             int stop;
@@ -358,7 +392,51 @@ static size_t count_copies(const spf_ctx *c, size_t a, size_t b, int *before, in
     return n;
 }
 
+/* Hash of the lower-cased token sequence [a,b). */
+static uint64_t text_hash(const spf_ctx *c, size_t a, size_t b) {
+    uint64_t h = 0;
+    for (size_t t = a; t < b; t++) h = mix64(h) ^ c->lower[t];
+    return h;
+}
+
+slant_status spf_batch(spf_ctx *c, const uint32_t *start, const uint32_t *end, size_t n) {
+    if (!c->doc) return SLANT_EINVAL;
+    c->n_batch = 0;
+    if (n > c->batch_cap) {
+        size_t cap = c->batch_cap ? c->batch_cap : 64;
+        while (cap < n) cap *= 2;
+        uint32_t **u32[] = {&c->b_first, &c->b_last, &c->b_cps, &c->b_cpe};
+        for (size_t i = 0; i < 4; i++) {
+            uint32_t *p = realloc(*u32[i], cap * sizeof **u32[i]);
+            if (!p) return SLANT_ENOMEM;
+            *u32[i] = p;
+        }
+        uint64_t *q = realloc(c->b_text, cap * sizeof *q);
+        if (!q) return SLANT_ENOMEM;
+        c->b_text = q;
+        c->batch_cap = cap;
+    }
+    const tok_doc *d = c->doc;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = first_token_after(d, start[i]), b = a;
+        while (b < d->n_tokens && d->tokens[b].cp_start < end[i]) b++;
+        c->b_first[i] = (uint32_t)a; c->b_last[i] = (uint32_t)b;
+        c->b_cps[i] = start[i]; c->b_cpe[i] = end[i];
+        c->b_text[i] = text_hash(c, a, b);
+    }
+    c->n_batch = n;
+    return SLANT_OK;
+}
+
 #define P(h, v) do { if (!push(out, (h), (v))) return SLANT_ENOMEM; } while (0)
+
+/* Token t's cluster path cut to `bits` (or its depth if shorter), with the
+ * length mixed in; `none` when t has no cluster. */
+static uint64_t cluster_prefix(const spf_ctx *c, size_t t, unsigned bits, uint64_t none) {
+    unsigned dl = c->cdepth[t] < bits ? c->cdepth[t] : bits;
+    if (dl == 0) return none;
+    return (uint64_t)(c->cpath[t] >> (32 - dl)) | (uint64_t)dl << 32;
+}
 
 slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_end,
                       spf_list *out) {
@@ -432,14 +510,28 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         }
         normalize_from(out, from, mask);
     }
+    if (mask & SPF_CLUSTERS) {
+        static const unsigned cut[3] = {8, 12, 16};
+        size_t from = out->n;
+        for (size_t t = a; t < b; t++)
+            if (c->cdepth[t])
+                for (int i = 0; i < 3; i++) P(fh(42, cluster_prefix(c, t, cut[i], none)), 1.0);
+        normalize_from(out, from, mask);
+        for (unsigned i = 0; i < 3; i++) {
+            uint64_t unknown = none + 4 + i, absent = none + 8 + i;   /* no cluster, no word */
+            P(fh(43, a > 0 ? cluster_prefix(c, a - 1, cut[i], unknown) : absent), 1.0);
+            P(fh(44, b < T ? cluster_prefix(c, b, cut[i], unknown) : absent), 1.0);
+            P(fh(45, cluster_prefix(c, a, cut[i], unknown)), 1.0);
+            P(fh(46, cluster_prefix(c, b - 1, cut[i], unknown)), 1.0);
+        }
+        P(fh2(47, lenb, cluster_prefix(c, a, 12, none + 4)), 1.0);
+    }
     if (mask & SPF_EDGES) {
         P(fh(6, c->lower[a]), 1.0);
         P(fh(7, c->lower[b - 1]), 1.0);
         P(fh(8, L > 1 ? c->lower[a + 1] : none), 1.0);
         P(fh(9, L > 1 ? c->lower[b - 2] : none), 1.0);
-        uint64_t whole = 0;
-        for (size_t t = a; t < b; t++) whole = mix64(whole) ^ c->lower[t];
-        P(fh(39, whole), 1.0);
+        P(fh(39, text_hash(c, a, b)), 1.0);
     }
 
     /* Content words: how many recur outside the span, and how often. */
@@ -520,6 +612,29 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         P(fh(36, ns ? 5 * (uint64_t)ta->sentence / ns : 0), 1.0);
         P(fh(37, ta->sentence == 0), 1.0);
         P(fh(38, bucket(sn->last - sn->first, tok_edges, 9)), 1.0);
+    }
+    if (mask & SPF_BATCH) {
+        /* This span is in the batch itself (as it should be) once per
+         * technique; copies with its exact offsets count once as "same". */
+        uint64_t h = text_hash(c, a, b);
+        size_t same_text = 0, in_sentence = 0;
+        int earlier = 0, later = 0, same = 0, inside = 0, holds = 0, overlaps = 0, self = 0;
+        for (size_t i = 0; i < c->n_batch; i++) {
+            uint32_t s0 = c->b_cps[i], s1 = c->b_cpe[i];
+            if (s0 == cp_start && s1 == cp_end) { same += self; self = 1; continue; }
+            if (c->b_first[i] < T && d->tokens[c->b_first[i]].sentence == ta->sentence) in_sentence++;
+            if (c->b_last[i] - c->b_first[i] == L && c->b_text[i] == h) {
+                same_text++;
+                if (s0 < cp_start) earlier = 1; else later = 1;
+            }
+            if (s0 <= cp_start && s1 >= cp_end) inside = 1;
+            else if (s0 >= cp_start && s1 <= cp_end) holds = 1;
+            else if (s0 < cp_end && s1 > cp_start) overlaps = 1;
+        }
+        P(fh(48, bucket(same_text, cnt_edges, 4)), 1.0);
+        P(fh(49, (uint64_t)(earlier | later << 1)), 1.0);
+        P(fh(50, (uint64_t)((same > 0) | inside << 1 | holds << 2 | overlaps << 3)), 1.0);
+        P(fh(51, bucket(in_sentence, cnt_edges, 4)), 1.0);
     }
     if (mask & SPF_CONTEXT) {
         P(fh(12, a > 0 ? c->lower[a - 1] : none), 1.0);

@@ -3,7 +3,8 @@
  * (span_classifier.h): the span's words, bigrams, character n-grams, edge
  * words and length; how often its text and words recur in the article (the
  * main cue for Repetition); quotes, capitals, ! and ?; its position in the
- * sentence and the article; the words around it. Does not classify.
+ * sentence and the article; the words around it; the word clusters
+ * (token_features.h) of its words and neighbours. Does not classify.
  *
  * Each feature is a 64-bit hash of (template, value) with a real value;
  * bag-of-items groups are scaled by 1/sqrt(items) so a long span does not
@@ -22,6 +23,7 @@
 #include <stdint.h>
 #include "slant.h"
 #include "tokenize.h"
+#include "token_features.h"
 
 #define SPF_VERSION 1u
 
@@ -40,7 +42,18 @@ enum {
     SPF_CONJ     = 1u << 10, /* length x repetition, length x first word */
     SPF_AFFIX    = 1u << 11, /* 3-letter prefixes and suffixes of span words (bag) */
     SPF_NONORM   = 1u << 12, /* do not scale bags by 1/sqrt(items) */
-    SPF_ALL      = (1u << 12) - 1   /* every group, bags scaled */
+    SPF_CLUSTERS = 1u << 13, /* word-cluster prefixes of the span, its edges
+                                and the words around it (needs clusters) */
+    SPF_BATCH    = 1u << 14, /* the other spans of the article being
+                                classified (spf_batch): same text elsewhere,
+                                nested in or holding another span */
+    /* Every group, bags scaled. The groups added after NONORM take the bits
+     * after it so that the masks of older models keep their meaning. */
+    SPF_ALL      = ((1u << 12) - 1) | SPF_CLUSTERS | SPF_BATCH,
+    /* What training uses unless told otherwise: every group but CLUSTERS,
+     * which left dev TC accuracy and FLC F1 within noise or lower
+     * (0.564 vs 0.573, FLC 0.152 vs 0.160 with the PTC dev set). */
+    SPF_DEFAULT  = SPF_ALL & ~(uint32_t)SPF_CLUSTERS
 };
 
 /* Features of one span: n (hash, value) pairs. */
@@ -60,9 +73,19 @@ typedef struct spf_ctx spf_ctx;
 spf_ctx *spf_ctx_new(void);   /* NULL on out of memory */
 void spf_ctx_free(spf_ctx *c);
 
-/* Prepares the article text (valid UTF-8, tokenized into d). text and d are
- * borrowed until the next spf_article call. Errors: SLANT_ENOMEM. */
-slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d);
+/* Prepares the article text (valid UTF-8, tokenized into d). text, d and
+ * clusters (the model's word clusters, NULL when it has none: SPF_CLUSTERS
+ * then adds nothing) are borrowed until the next spf_article call.
+ * Errors: SLANT_ENOMEM. */
+slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
+                         const feat_clusters *clusters);
+
+/* The spans being classified in the current article, [start[i], end[i])
+ * in code points (copied; any order, repeats allowed): the given spans of
+ * TC, the tagger's in analysis, the gold ones in training. SPF_BATCH
+ * features of a span compare it with these. spf_article clears them.
+ * Errors: SLANT_ENOMEM, SLANT_EINVAL (no article prepared). */
+slant_status spf_batch(spf_ctx *c, const uint32_t *start, const uint32_t *end, size_t n);
 
 /* Features of the span [cp_start, cp_end) (code points) of the current
  * article for the groups in mask, into out (cleared first). A span that

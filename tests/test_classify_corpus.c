@@ -46,7 +46,7 @@ static void small_classifier_should_beat_the_length_baseline_on_dev(void) {
         sct_report r;
         CHECK(sct_train(&train, &tg, "train/TC.labels", &o, &c, &r, &err) == SLANT_OK);
         double acc = 0;
-        if (c) CHECK(sct_accuracy(c, &dev, &dg, "dev/TC.labels", &acc, &err) == SLANT_OK);
+        if (c) CHECK(sct_accuracy(c, NULL, &dev, &dg, "dev/TC.labels", &acc, &err) == SLANT_OK);
         fprintf(stderr, "  dev TC accuracy %.4f (%zu features, %.0f s)\n", acc, r.n_feat,
                 difftime(time(NULL), t0));
         CHECK(acc > 0.45);

@@ -50,7 +50,7 @@ static void span_features_should_be_deterministic_and_mask_groups(void) {
     spf_list_init(&b);
     CHECK(c != NULL);
     CHECK(spf_span(c, SPF_ALL, 0, 5, &a) == SLANT_EINVAL);   /* no article yet */
-    CHECK(spf_article(c, article, &d) == SLANT_OK);
+    CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
     uint32_t s = find_nth(article, "an invasion", 0);
     CHECK(spf_span(c, SPF_ALL, s, s + 11, &a) == SLANT_OK);
     CHECK(spf_span(c, SPF_ALL, s, s + 11, &b) == SLANT_OK);
@@ -77,7 +77,7 @@ static void span_features_should_see_repetition_of_the_span_text(void) {
     spf_ctx *c = spf_ctx_new();
     spf_list rep, once, rep2;
     spf_list_init(&rep); spf_list_init(&once); spf_list_init(&rep2);
-    CHECK(spf_article(c, article, &d) == SLANT_OK);
+    CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
     /* The same phrase at its two places in the body differs only by
      * position and context; the repetition cues are the same. */
     uint32_t r1 = find_nth(article, "The migrants will storm the border again", 0);
@@ -150,6 +150,50 @@ static span_classifier *toy_train(const corpus *cp, const lab_list *gold) {
     return c;
 }
 
+static void span_features_should_use_clusters_and_the_batch(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    spf_ctx *c = spf_ctx_new();
+    spf_list none, one, other;
+    spf_list_init(&none); spf_list_init(&one); spf_list_init(&other);
+    uint32_t s = find_nth(article, "an invasion", 0);
+    /* Without clusters the group adds no bag; with "invasion" in a cluster
+     * it does, and another cluster path gives other hashes. */
+    CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
+    CHECK(spf_span(c, SPF_CLUSTERS, s, s + 11, &none) == SLANT_OK);
+    uint64_t word = feat_word_hash("invasion", 8);
+    uint32_t path = 0xA5A50000u;
+    uint8_t depth = 16;
+    feat_clusters cl = { &word, &path, &depth, 1 };
+    CHECK(spf_article(c, article, &d, &cl) == SLANT_OK);
+    CHECK(spf_span(c, SPF_CLUSTERS, s, s + 11, &one) == SLANT_OK);
+    CHECK(one.n == none.n + 3);
+    path = 0x5A5A0000u;
+    CHECK(spf_article(c, article, &d, &cl) == SLANT_OK);
+    CHECK(spf_span(c, SPF_CLUSTERS, s, s + 11, &other) == SLANT_OK);
+    CHECK_EQ_INT(other.n, one.n);
+    size_t shared = 0;
+    for (size_t i = 0; i < one.n; i++) shared += has_hash(&one, &other, i) ? 1u : 0u;
+    CHECK(shared < one.n);
+    /* The batch: a copy of the span's text among the batch spans changes
+     * the BATCH features; spf_article forgets the batch. */
+    uint32_t r1 = find_nth(article, "The migrants will storm the border again", 0);
+    uint32_t r2 = find_nth(article, "The migrants will storm the border again", 1);
+    CHECK(spf_span(c, SPF_BATCH, r1, r1 + 40, &none) == SLANT_OK);
+    uint32_t st[2] = {r1, r2}, en[2] = {r1 + 40, r2 + 40};
+    CHECK(spf_batch(c, st, en, 2) == SLANT_OK);
+    CHECK(spf_span(c, SPF_BATCH, r1, r1 + 40, &one) == SLANT_OK);
+    CHECK_EQ_INT(one.n, none.n);
+    CHECK(memcmp(one.hash, none.hash, one.n * sizeof *one.hash) != 0);
+    CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
+    CHECK(spf_span(c, SPF_BATCH, r1, r1 + 40, &other) == SLANT_OK);
+    CHECK(memcmp(other.hash, none.hash, other.n * sizeof *other.hash) == 0);
+    spf_list_fini(&none); spf_list_fini(&one); spf_list_fini(&other);
+    spf_ctx_free(c);
+    tok_doc_fini(&d);
+}
+
 static void classifier_should_learn_a_toy_set(void) {
     corpus cp;
     lab_list gold;
@@ -159,10 +203,10 @@ static void classifier_should_learn_a_toy_set(void) {
     if (!c) return;
     double acc = 0;
     slant_error err;
-    CHECK(sct_accuracy(c, &cp, &gold, "toy", &acc, &err) == SLANT_OK);
+    CHECK(sct_accuracy(c, NULL, &cp, &gold, "toy", &acc, &err) == SLANT_OK);
     CHECK_NEAR(acc, 1.0, 1e-12);
     double *p = malloc(gold.len * K * sizeof *p);
-    CHECK(span_classifier_score_list(c, &cp, &gold, "toy", 1, p, &err) == SLANT_OK);
+    CHECK(span_classifier_score_list(c, NULL, &cp, &gold, "toy", 1, p, &err) == SLANT_OK);
     for (size_t i = 0; i < gold.len; i++) {
         double sum = 0;
         for (size_t k = 0; k < K; k++) { CHECK(p[i * K + k] >= 0 && p[i * K + k] <= 1); sum += p[i * K + k]; }
@@ -176,7 +220,7 @@ static void classifier_should_learn_a_toy_set(void) {
     s.line = 7;
     lab_list_push(&bad, &s);
     slant_error_clear(&err);
-    CHECK(span_classifier_score_list(c, &cp, &bad, "spans.txt", 1, p, &err) == SLANT_EINVAL);
+    CHECK(span_classifier_score_list(c, NULL, &cp, &bad, "spans.txt", 1, p, &err) == SLANT_EINVAL);
     CHECK(err.line == 7 && strcmp(err.file, "spans.txt") == 0);
     lab_list_fini(&bad);
     free(p);
@@ -240,7 +284,7 @@ static void payload_should_round_trip_byte_identical(void) {
         CHECK(span_classifier_work_init(&w) == SLANT_OK);
         const corpus_article *a = &cp.items[0];
         CHECK(tok_tokenize(a->text.data, a->text.len, &d) == SLANT_OK);
-        CHECK(span_classifier_article(&w, a->text.data, &d) == SLANT_OK);
+        CHECK(span_classifier_article(&w, a->text.data, &d, NULL) == SLANT_OK);
         CHECK(span_classifier_predict(c, &w, gold.items[0].start, gold.items[0].end, p1) == SLANT_OK);
         CHECK(span_classifier_predict(c2, &w, gold.items[0].start, gold.items[0].end, p2) == SLANT_OK);
         CHECK(memcmp(p1, p2, sizeof p1) == 0);
@@ -293,6 +337,7 @@ static void parse_should_reject_truncated_and_damaged_payloads(void) {
 int main(void) {
     TEST(span_features_should_be_deterministic_and_mask_groups);
     TEST(span_features_should_see_repetition_of_the_span_text);
+    TEST(span_features_should_use_clusters_and_the_batch);
     TEST(classifier_should_learn_a_toy_set);
     TEST(copies_of_a_span_should_get_their_first_then_second_choice);
     TEST(payload_should_round_trip_byte_identical);
