@@ -145,7 +145,7 @@ if [ -n "${SLANT_PTC:-}" ] && [ -d "$SLANT_PTC/dev/articles" ] && [ -f models/de
     "$B" analyze --jobs 2 --format si "$SLANT_PTC/dev/articles" > "$T/dev.si" 2>/dev/null
     "$B" eval si --json "$T/dev.si" "$SLANT_PTC/dev/SI.labels" > "$T/dev-si.json" 2>/dev/null
     "$B" model info models/default.slant > "$T/info.txt"
-    got=$(sed -n 's/.*"f1":[ ]*\([0-9.eE+-]*\).*/\1/p' "$T/dev-si.json" | head -n 1)
+    got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/dev-si.json" | head -n 1)
     want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/info.txt" | head -n 1)
     if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
     else ko "bundled_model_dev_si_f1_matches_its_metadata: eval $got, metadata $want"; fi
