@@ -88,7 +88,19 @@ struct spf_ctx {
     uint32_t *b_first, *b_last;  /* n_batch: token range [first,last) */
     uint32_t *b_cps, *b_cpe;     /* n_batch: code points [start,end) */
     uint64_t *b_text;            /* n_batch: hash of the lower-cased tokens */
+    /* Long articles only (T > LONG_ARTICLE): token positions sorted by
+     * (lower-cased hash, position), so finding copies of a span looks at
+     * the tokens that start like it instead of the whole article, and
+     * scratch for a long span's content stems. Short articles keep the
+     * plain scans, which are cheaper there; both give the same counts. */
+    struct word_pos { uint64_t h; uint32_t pos; } *by_word;
+    size_t by_word_cap, n_by_word;
+    uint64_t *span_stems; size_t span_stems_cap;
 };
+
+enum { LONG_ARTICLE = 4096, LONG_SPAN = 64 };
+
+static int index_words(spf_ctx *c);
 
 /* ---- hashing ---- */
 
@@ -190,12 +202,15 @@ static void sort_u64(uint64_t *v, size_t n) {
     }
 }
 
+/* Occurrences of key in sorted v[0..n): two binary searches, so a word
+ * repeated thousands of times costs no more than a rare one. */
 static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
     size_t lo = 0, hi = n;
     while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
-    size_t k = lo;
-    while (k < n && v[k] == key) k++;
-    return k - lo;
+    size_t first = lo;
+    hi = n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] <= key) lo = m + 1; else hi = m; }
+    return lo - first;
 }
 
 static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
@@ -222,6 +237,7 @@ void spf_ctx_free(spf_ctx *c) {
     free(c->low); free(c->content); free(c->title); free(c->buf);
     free(c->memo.slots); free(c->memo.chars);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
+    free(c->by_word); free(c->span_stems);
     free(c);
 }
 
@@ -363,6 +379,7 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     sort_u64(c->title, c->n_title);
     c->text = text;
     c->doc = d;
+    if (!index_words(c)) return SLANT_ENOMEM;
     return SLANT_OK;
 }
 
@@ -377,9 +394,49 @@ static size_t first_token_after(const tok_doc *d, uint32_t cp) {
 
 /* Occurrences of tokens [a,b)'s lower-cased sequence in the article, and
  * whether one starts before a / after a. */
-static size_t count_copies(const spf_ctx *c, size_t a, size_t b, int *before, int *after) {
+static int cmp_word_pos(const void *x, const void *y) {
+    const struct word_pos *p = x, *q = y;
+    if (p->h != q->h) return p->h < q->h ? -1 : 1;
+    return p->pos < q->pos ? -1 : p->pos > q->pos;
+}
+
+/* Builds c->by_word for a long article; 0 when out of memory. */
+static int index_words(spf_ctx *c) {
+    size_t T = c->doc->n_tokens;
+    c->n_by_word = 0;
+    if (T <= LONG_ARTICLE) return 1;
+    if (T > c->by_word_cap) {
+        struct word_pos *p = realloc(c->by_word, T * sizeof *p);
+        if (!p) return 0;
+        c->by_word = p; c->by_word_cap = T;
+    }
+    for (size_t t = 0; t < T; t++) c->by_word[t] = (struct word_pos){c->lower[t], (uint32_t)t};
+    qsort(c->by_word, T, sizeof *c->by_word, cmp_word_pos);
+    c->n_by_word = T;
+    return 1;
+}
+
+/* Copies of tokens [a,b) in the article (itself included), and whether one
+ * starts before / after a. Counting stops at `cap` once both flags are
+ * known: callers bucket the count, so larger counts read the same. */
+static size_t count_copies(const spf_ctx *c, size_t a, size_t b, size_t cap, int *before, int *after) {
     size_t T = c->doc->n_tokens, L = b - a, n = 0;
     *before = *after = 0;
+    if (c->n_by_word) {
+        size_t lo = 0, hi = c->n_by_word;
+        while (lo < hi) { size_t m = (lo + hi) / 2; if (c->by_word[m].h < c->lower[a]) lo = m + 1; else hi = m; }
+        for (size_t k = lo; k < c->n_by_word && c->by_word[k].h == c->lower[a]; k++) {
+            size_t t = c->by_word[k].pos, i = 1;
+            if (t + L > T) break;   /* positions ascend: no later one fits either */
+            while (i < L && c->lower[t + i] == c->lower[a + i]) i++;
+            if (i < L) continue;
+            n++;
+            if (t < a) *before = 1;
+            if (t > a) *after = 1;
+            if (n >= cap && *after) break;
+        }
+        return n;
+    }
     for (size_t t = 0; t + L <= T; t++) {
         if (c->lower[t] != c->lower[a]) continue;
         size_t i = 1;
@@ -388,6 +445,7 @@ static size_t count_copies(const spf_ctx *c, size_t a, size_t b, int *before, in
         n++;
         if (t < a) *before = 1;
         if (t > a) *after = 1;
+        if (n >= cap && *after) break;
     }
     return n;
 }
@@ -535,12 +593,25 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
     }
 
     /* Content words: how many recur outside the span, and how often. */
-    size_t n_content = 0, n_rep = 0, max_else = 0, n_title = 0;
+    size_t n_content = 0, n_rep = 0, max_else = 0, n_title = 0, n_span_stems = 0;
+    if (L > LONG_SPAN) {
+        /* Sorted content stems of the span: counting each stem inside it is
+         * then a binary search, not a pass over the span. */
+        if (L > c->span_stems_cap) {
+            uint64_t *p = realloc(c->span_stems, L * sizeof *p);
+            if (!p) return SLANT_ENOMEM;
+            c->span_stems = p; c->span_stems_cap = L;
+        }
+        for (size_t u = a; u < b; u++)
+            if (c->flags[u] & F_CONTENT) c->span_stems[n_span_stems++] = c->stem[u];
+        sort_u64(c->span_stems, n_span_stems);
+    }
     for (size_t t = a; t < b; t++) {
         if (!(c->flags[t] & F_CONTENT)) continue;
         n_content++;
         size_t inside = 0;
-        for (size_t u = a; u < b; u++) inside += (c->flags[u] & F_CONTENT) && c->stem[u] == c->stem[t];
+        if (L > LONG_SPAN) inside = count_sorted(c->span_stems, n_span_stems, c->stem[t]);
+        else for (size_t u = a; u < b; u++) inside += (c->flags[u] & F_CONTENT) && c->stem[u] == c->stem[t];
         size_t all = count_sorted(c->content, c->n_content, c->stem[t]);
         size_t elsewhere = all > inside ? all - inside : 0;
         if (elsewhere) n_rep++;
@@ -551,7 +622,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
     uint64_t share = n_content == 0 ? 5 : n_rep == 0 ? 0 : n_rep == n_content ? 4
                    : 1 + (uint64_t)(3 * n_rep / n_content);
     int before = 0, after = 0;
-    size_t copies = count_copies(c, a, b, &before, &after);
+    size_t copies = count_copies(c, a, b, cnt_edges[3], &before, &after);
     uint64_t copyb = bucket(copies, cnt_edges, 4);
     if (mask & SPF_REPEAT) {
         P(fh(20, copyb), 1.0);

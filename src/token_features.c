@@ -233,12 +233,16 @@ static void sort_u64(uint64_t *v, size_t n) {
     }
 }
 
+/* Occurrences of key in sorted v[0..n): two binary searches, so a word
+ * repeated thousands of times (scraped boilerplate) costs no more than a
+ * rare one; a linear count made long repetitive articles quadratic. */
 static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
     size_t lo = 0, hi = n;
     while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
-    size_t k = lo;
-    while (k < n && v[k] == key) k++;
-    return k - lo;
+    size_t first = lo;
+    hi = n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] <= key) lo = m + 1; else hi = m; }
+    return lo - first;
 }
 
 static int is_quote(const char *p, size_t n) {
