@@ -97,6 +97,17 @@ slant_status slant_model_load(const char *path, slant_model **out,
                               slant_error *err);
 void slant_model_free(slant_model *m);
 
+/* A word of a fragment that weighed for it: the span tagger's own features
+ * of this token (the word, its neighbours, its cluster, its sentence)
+ * favoured "inside a fragment" over "outside" by `weight` (log-odds). */
+typedef struct {
+    size_t start, end;       /* [start,end) byte offsets of the word */
+    size_t cp_start, cp_end; /* [start,end) code point offsets */
+    double weight;           /* > 0; larger weighed more */
+} slant_cue;
+
+#define SLANT_MAX_CUES 3
+
 /* One propaganda fragment found in a text. */
 typedef struct {
     size_t start, end;       /* [start,end) byte offsets into the text */
@@ -109,6 +120,8 @@ typedef struct {
      * technique_probs[technique] when there is a classifier. */
     double span_confidence;                     /* in [0,1] */
     double technique_probs[SLANT_N_TECHNIQUES]; /* sum to 1, or all 0 */
+    slant_cue cues[SLANT_MAX_CUES];             /* the words that weighed most, */
+    size_t n_cues;                              /* heaviest first (n_cues of them) */
 } slant_fragment;
 
 /* One sentence of the analysed text with its propaganda score. */

@@ -63,6 +63,30 @@ slant_status analyze_text(const slant_model *m, analyze_work *w, const char *tex
     return analyze_loaded(m, w, &w->text, opt, out, err);
 }
 
+/* The words of span s whose own features favoured "inside" most: for each
+ * word token, max(emit[B], emit[I]) - emit[O] from the tagger's emission
+ * scores (log-odds before the transitions); the SLANT_MAX_CUES largest
+ * positive ones, heaviest first. */
+static size_t fragment_cues(const slant_model *m, const tagger_work *tw, const tok_doc *d,
+                            const tagger_span *s, slant_cue *cues) {
+    size_t n = 0, L = (size_t)m->tagger.L;
+    for (uint32_t t = s->first; t < s->last; t++) {
+        const tok_token *k = &d->tokens[t];
+        if (k->kind != TOK_WORD) continue;
+        const double *e = tw->emit + (size_t)t * L;
+        double best = e[1];
+        for (size_t y = 2; y < L; y++) if (e[y] > best) best = e[y];
+        double wgt = best - e[0];
+        if (!(wgt > 0)) continue;
+        size_t j = n < SLANT_MAX_CUES ? n++ : SLANT_MAX_CUES;
+        if (j == SLANT_MAX_CUES && wgt <= cues[SLANT_MAX_CUES - 1].weight) continue;
+        if (j == SLANT_MAX_CUES) j = SLANT_MAX_CUES - 1;
+        while (j > 0 && cues[j - 1].weight < wgt) { cues[j] = cues[j - 1]; j--; }
+        cues[j] = (slant_cue){k->start, k->end, k->cp_start, k->cp_end, wgt};
+    }
+    return n;
+}
+
 slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_buf *tb,
                             const slant_options *opt, slant_result **out, slant_error *err) {
     slant_options defaults;
@@ -105,6 +129,8 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
     for (size_t i = 0; i < w->spans.len; i++) {
         const tagger_span *s = &w->spans.items[i];
         const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
+        slant_cue cues[SLANT_MAX_CUES];
+        size_t n_cues = fragment_cues(m, &w->tagger, d, s, cues);
         int tech[2] = {-1, -1}, n_tech = 1;
         double p[SLANT_N_TECHNIQUES];
         if (sc) {
@@ -121,6 +147,8 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
             f->confidence = tech[j] >= 0 ? s->confidence * p[tech[j]] : s->confidence;
             f->span_confidence = s->confidence;
             if (sc) memcpy(f->technique_probs, p, sizeof f->technique_probs);
+            memcpy(f->cues, cues, n_cues * sizeof *cues);
+            f->n_cues = n_cues;
         }
     }
     double total = 0;

@@ -74,10 +74,22 @@ static int add_offsets(cJSON *o, size_t cp_start, size_t cp_end, size_t start, s
 
 /* ---- fragments ---- */
 
-static cJSON *explanation(const slant_fragment *f) {
-    cJSON *e = cJSON_CreateObject(), *probs = NULL;
+static cJSON *explanation(const char *text, const slant_fragment *f) {
+    cJSON *e = cJSON_CreateObject(), *probs = NULL, *cues = NULL;
     if (!e) return NULL;
     if (!cJSON_AddNumberToObject(e, "span_confidence", f->span_confidence)) goto fail;
+    /* The words whose own features weighed most for the span (slant_cue). */
+    if (!(cues = cJSON_AddArrayToObject(e, "cues"))) goto fail;
+    for (size_t i = 0; i < f->n_cues; i++) {
+        const slant_cue *c = &f->cues[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o) goto fail;
+        cJSON_AddItemToArray(cues, o);
+        if (!add_string_n(o, "text", text + c->start, c->end - c->start) ||
+            !add_offsets(o, c->cp_start, c->cp_end, c->start, c->end) ||
+            !cJSON_AddNumberToObject(o, "weight", c->weight))
+            goto fail;
+    }
     if (!(probs = cJSON_AddArrayToObject(e, "probabilities"))) goto fail;
     int order[SLANT_N_TECHNIQUES], n = 0;
     double sum = 0;
@@ -92,6 +104,9 @@ static cJSON *explanation(const slant_fragment *f) {
     }
     char summary[512];
     int w = snprintf(summary, sizeof summary, "span confidence %.2f", f->span_confidence);
+    for (size_t i = 0; i < f->n_cues && w > 0 && (size_t)w < sizeof summary; i++)
+        w += snprintf(summary + w, sizeof summary - (size_t)w, "%s\"%.*s\"", i == 0 ? "; cue words: " : ", ",
+                      (int)(f->cues[i].end - f->cues[i].start), text + f->cues[i].start);
     for (int i = 0; i < n; i++) {
         const slant_technique *t = slant_technique_get(order[i]);
         cJSON *p = cJSON_CreateObject();
@@ -120,7 +135,7 @@ static cJSON *fragment(const char *text, const slant_fragment *f) {
     if (!(t = technique_ref(f->technique))) goto fail;
     cJSON_AddItemToObject(o, "technique", t);
     if (!cJSON_AddNumberToObject(o, "confidence", f->confidence)) goto fail;
-    if (!(e = explanation(f))) goto fail;
+    if (!(e = explanation(text, f))) goto fail;
     cJSON_AddItemToObject(o, "explanation", e);
     return o;
 fail:

@@ -116,6 +116,8 @@
         el('div', { 'class': 'slant-why' }, [
           el('strong', { text: 'Why: ' }),
           'the span tagger is ' + pct(ex.span_confidence || 0) + ' sure this is a propaganda span' +
+            ((ex.cues || []).length ? ', mostly because of the words ' +
+              ex.cues.map(function (c) { return '\u201c' + c.text + '\u201d'; }).join(', ') : '') +
             ((ex.probabilities || []).length ? '; the technique classifier gives:' : '.')]),
         bars
       ]));

@@ -1,0 +1,94 @@
+/*
+ * slant_analyze through the public API with the bundled model: offsets,
+ * scores and explanation cues are consistent with each other.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "slant.h"
+#include "test.h"
+
+static slant_model *model;
+static char *text;
+static size_t text_len;
+
+static void analyze_should_keep_cues_inside_their_fragment_heaviest_first(void) {
+    slant_result *r = NULL;
+    slant_error err;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, NULL, &r, &err), SLANT_OK);
+    if (!r) return;
+    size_t with_cues = 0;
+    for (size_t i = 0; i < r->n_fragments; i++) {
+        const slant_fragment *f = &r->fragments[i];
+        CHECK(f->n_cues <= SLANT_MAX_CUES);
+        if (f->n_cues) with_cues++;
+        for (size_t k = 0; k < f->n_cues; k++) {
+            const slant_cue *c = &f->cues[k];
+            CHECK(c->start >= f->start && c->end <= f->end && c->start < c->end);
+            CHECK(c->cp_start >= f->cp_start && c->cp_end <= f->cp_end);
+            CHECK(c->weight > 0);
+            if (k) CHECK(c->weight <= f->cues[k - 1].weight);
+        }
+    }
+    CHECK(r->n_fragments > 0);
+    CHECK(with_cues > 0);
+    slant_result_free(r);
+}
+
+static void analyze_should_give_scores_in_range_and_sentences_in_order(void) {
+    slant_result *r = NULL;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, NULL, &r, NULL), SLANT_OK);
+    if (!r) return;
+    CHECK(r->score >= 0 && r->score <= 1);
+    for (size_t i = 0; i < r->n_sentences; i++) {
+        CHECK(r->sentences[i].score >= 0 && r->sentences[i].score <= 1);
+        if (i) CHECK(r->sentences[i].start >= r->sentences[i - 1].end);
+    }
+    for (size_t i = 0; i < r->n_fragments; i++) {
+        CHECK(r->fragments[i].confidence >= 0 && r->fragments[i].confidence <= 1);
+        CHECK(r->fragments[i].end <= text_len);
+    }
+    slant_result_free(r);
+}
+
+/* Raising the threshold raises both ends of the hysteresis rule, so every
+ * fragment found at the higher one lies inside one found at the lower. */
+static void a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments(void) {
+    slant_options lo, hi;
+    slant_options_init(&lo);
+    slant_options_init(&hi);
+    lo.threshold = 0.1;
+    hi.threshold = 0.9;
+    slant_result *a = NULL, *b = NULL;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, &lo, &a, NULL), SLANT_OK);
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, &hi, &b, NULL), SLANT_OK);
+    for (size_t i = 0; a && b && i < b->n_fragments; i++) {
+        int inside = 0;
+        for (size_t j = 0; j < a->n_fragments; j++)
+            if (a->fragments[j].start <= b->fragments[i].start && b->fragments[i].end <= a->fragments[j].end)
+                inside = 1;
+        CHECK(inside);
+    }
+    if (a && b) CHECK(a->n_fragments > 0);
+    slant_result_free(a);
+    slant_result_free(b);
+}
+
+int main(void) {
+    slant_error err;
+    if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
+        fprintf(stderr, "cannot load models/default.slant: %s\n", err.message);
+        return 1;
+    }
+    FILE *f = fopen("examples/harbor-bill.txt", "rb");
+    if (!f) { fprintf(stderr, "cannot open examples/harbor-bill.txt\n"); return 1; }
+    text = malloc(1 << 16);
+    text_len = text ? fread(text, 1, 1 << 16, f) : 0;
+    fclose(f);
+    TEST(analyze_should_keep_cues_inside_their_fragment_heaviest_first);
+    TEST(analyze_should_give_scores_in_range_and_sentences_in_order);
+    TEST(a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments);
+    free(text);
+    slant_model_free(model);
+    return test_summary("analyze");
+}
