@@ -138,6 +138,17 @@ else
     skip "models/default.slant is missing: analyze report tests"
 fi
 
+# make install: the installed binary finds the installed model from any
+# directory, and the pkg-config file names the library.
+if make -s install PREFIX="$T/inst" BUILD="${BUILD:-build}" >/dev/null 2>&1; then
+    (cd / && "$T/inst/bin/slant" analyze --format si "$OLDPWD/examples/harbor-bill.txt") > "$T/inst.si" 2>"$T/err" \
+        && [ -s "$T/inst.si" ] && ok || ko "installed_binary_runs_from_any_directory: $(head -c 300 "$T/err")"
+    PKG_CONFIG_PATH="$T/inst/lib/pkgconfig" pkg-config --libs slant 2>/dev/null | grep -q -- '-lslant' \
+        && ok || ko "pkg_config_file_names_the_library"
+else
+    ko "make_install_succeeds"
+fi
+
 # The bundled model's recorded dev scores are what `slant eval` gives on
 # its output: the figures in bench/RESULTS.md and `slant model info` can be
 # reproduced from the shipped files.
