@@ -26,7 +26,7 @@
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
     const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from;
-    double c1, c2, sentence_c2, tc_c2, tc_class_weight;
+    double c1, c2, sentence_c2, prune, tc_c2, tc_class_weight;
     int iterations, min_count, threads, eval_every, force, quiet;
     int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups;
 } train_args;
@@ -43,6 +43,7 @@ static const cli_option train_options[] = {
     {"c2", 0, OPT_DOUBLE, "1", "L2 regularisation of the tagger", OFF(c2)},
     {"sentence-c2", 0, OPT_DOUBLE, "0.001", "L2 of the stacked sentence scorer (0: no scorer)", OFF(sentence_c2)},
     {"clusters", 0, OPT_STRING, NULL, "word clusters from 'slant learn clusters': features of both stages, stored in the model", OFF(clusters)},
+    {"prune", 0, OPT_DOUBLE, "0.0001", "drop tagger features whose largest |weight| is below this (smaller, faster model)", OFF(prune)},
     {"tagger-groups", 0, OPT_INT, "1", "1: the tagger learns spans (B/I/O); 14: B/I per technique (--labels must be TC)", OFF(tagger_groups)},
     {"iterations", 0, OPT_INT, "150", "L-BFGS iterations of the tagger", OFF(iterations)},
     {"min-count", 0, OPT_INT, "2", "keep features seen at least this often", OFF(min_count)},
@@ -247,6 +248,7 @@ int cmd_train(int argc, char **argv) {
     to.threads = a.threads; to.eval_every = a.eval_every;
     to.sentence_c2 = a.sentence_c2;
     to.label_groups = a.tagger_groups;
+    to.prune = a.prune;
     if (!a.quiet) to.progress = on_progress;
     tagger_train_report rep;
     slant_error err;

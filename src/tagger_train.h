@@ -22,6 +22,7 @@ typedef struct {
     void *ctx;
     int eval_every;         /* dev SI F1 every N iterations (0 = only at end) */
     double sentence_c2;     /* L2 of the stacked sentence scorer; 0 = no scorer */
+    double prune;           /* drop features whose largest |weight| is below this */
     int label_groups;       /* 1: B/I/O spans; SLANT_N_TECHNIQUES: B/I per technique
                                (train_gold must then carry techniques) */
 } tagger_train_opts;
