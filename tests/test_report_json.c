@@ -17,10 +17,12 @@ static const char *text_ = "Caf\xC3\xA9 liars! They lie. Calm.";  /* é: 2 bytes
 static void make_result(slant_result *r, slant_fragment *f, slant_sentence *s) {
     memset(r, 0, sizeof *r);
     memset(f, 0, 3 * sizeof *f);
-    f[0] = (slant_fragment){6, 11, 5, 10, 8, 0.6, 0.8, {0}};
+    f[0] = (slant_fragment){.start = 6, .end = 11, .cp_start = 5, .cp_end = 10, .technique = 8,
+                            .confidence = 0.6, .span_confidence = 0.8};
     f[0].technique_probs[8] = 0.75; f[0].technique_probs[9] = 0.25;
     f[1] = f[0]; f[1].technique = 9; f[1].confidence = 0.2;
-    f[2] = (slant_fragment){13, 21, 12, 20, -1, 0.4, 0.4, {0}};
+    f[2] = (slant_fragment){.start = 13, .end = 21, .cp_start = 12, .cp_end = 20, .technique = -1,
+                            .confidence = 0.4, .span_confidence = 0.4};
     s[0] = (slant_sentence){0, 12, 0, 11, 0.9};
     s[1] = (slant_sentence){13, 22, 12, 21, 0.5};
     s[2] = (slant_sentence){23, 28, 22, 27, 0.1};
