@@ -23,7 +23,6 @@ void slant_model_free(slant_model *m) {
     sentence_model_fini(&m->tagger.sentence);
     span_classifier_free(m->classifier);
     free(m->cluster_words); free(m->cluster_paths); free(m->cluster_depths);
-    feat_table_fini(&m->cluster_index);
     free(m->meta_json);
     free(m);
 }
@@ -238,7 +237,6 @@ static slant_status load_clusters(slant_model *m, const mio_file *f, const char 
     m->clusters.depth = m->cluster_depths;
     m->clusters.n = (size_t)n;
     m->resources.clusters = &m->clusters;
-    if (model_index_clusters(m) != SLANT_OK) return SLANT_ENOMEM;
     return SLANT_OK;
 }
 

@@ -57,7 +57,6 @@ struct slant_model {
     uint32_t *cluster_paths;
     uint8_t *cluster_depths;
     feat_clusters clusters;
-    feat_table cluster_index;       /* word hash -> index into the cluster arrays */
     feat_resources resources;
     char *meta_json;                /* NUL-terminated copy of META */
     char name[64];                  /* from META, e.g. "slant-default" */
@@ -78,9 +77,6 @@ slant_status model_parse(const uint8_t *buf, size_t len, slant_model **out, slan
 /* Copies the clusters in fc into m (which owns the copy) and points the
  * features at them. */
 slant_status model_set_clusters(slant_model *m, const feat_clusters *fc);
-
-/* Builds m->cluster_index over m->clusters (called by the loader). */
-slant_status model_index_clusters(slant_model *m);
 
 /* slant_model_free-compatible init of an empty model. */
 slant_model *model_new(void);

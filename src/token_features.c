@@ -260,12 +260,6 @@ static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
 
 static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
     if (!cl || cl->n == 0) return 0;
-    if (cl->index) {   /* one probe instead of ~17 cache-missing halvings */
-        uint32_t i = feat_table_find(cl->index, word);
-        if (i == UINT32_MAX) return 0;
-        *path = cl->cluster[i]; *depth = cl->depth[i];
-        return 1;
-    }
     size_t lo = 0, hi = cl->n;
     while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
     if (lo == cl->n || cl->word_hash[lo] != word) return 0;

@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include "slant.h"
 #include "tokenize.h"
-#include "feat_table.h"
 
 #define FEAT_VERSION 1u
 
@@ -25,7 +24,6 @@ typedef struct {
     const uint32_t *cluster;    /* n: cluster path bits, left-aligned */
     const uint8_t *depth;       /* n: number of meaningful bits */
     size_t n;
-    const feat_table *index;    /* word_hash -> position, or NULL: binary search */
 } feat_clusters;
 
 typedef struct {
