@@ -41,6 +41,7 @@
 #include <math.h>
 #include <libstemmer.h>
 #include "span_features.h"
+#include "util/u64_sorted.h"
 #include "token_features.h"
 
 enum {
@@ -172,45 +173,6 @@ static int is_quote(const char *p, size_t n) {
     return (n == 1 && (*p == '"' || *p == '\'')) ||
            (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 || memcmp(p, "\xe2\x80\x9d", 3) == 0 ||
                        memcmp(p, "\xe2\x80\x98", 3) == 0 || memcmp(p, "\xe2\x80\x99", 3) == 0));
-}
-
-/* Sorts v[0..n) ascending: quicksort (median of three) with insertion sort
- * below 16 items, recursing into the smaller part. An inline comparison
- * instead of qsort's callback: the sorted array is the same either way. */
-static void sort_u64(uint64_t *v, size_t n) {
-    while (n > 16) {
-        size_t m = n / 2;
-        uint64_t a = v[0], b = v[m], c = v[n - 1];
-        uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i >= j) break;
-            uint64_t t = v[i]; v[i] = v[j]; v[j] = t;
-            i++; j--;
-        }
-        size_t left = j + 1;   /* v[0..left) <= pivot <= v[left..n) */
-        if (left < n - left) { sort_u64(v, left); v += left; n -= left; }
-        else { sort_u64(v + left, n - left); n = left; }
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint64_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) { v[j] = v[j - 1]; j--; }
-        v[j] = x;
-    }
-}
-
-/* Occurrences of key in sorted v[0..n): two binary searches, so a word
- * repeated thousands of times costs no more than a rare one. */
-static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
-    size_t first = lo;
-    hi = n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] <= key) lo = m + 1; else hi = m; }
-    return lo - first;
 }
 
 static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
@@ -375,8 +337,8 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
             if (k->sentence == 0) c->title[c->n_title++] = c->stem[t];
         }
     }
-    sort_u64(c->content, c->n_content);
-    sort_u64(c->title, c->n_title);
+    u64_sort(c->content, c->n_content);
+    u64_sort(c->title, c->n_title);
     c->text = text;
     c->doc = d;
     if (!index_words(c)) return SLANT_ENOMEM;
@@ -418,27 +380,26 @@ static int index_words(spf_ctx *c) {
 
 /* Copies of tokens [a,b) in the article (itself included), and whether one
  * starts before / after a. Counting stops at `cap` once both flags are
- * known: callers bucket the count, so larger counts read the same. */
+ * known: callers bucket the count, so larger counts read the same. A long
+ * article's candidates are the positions of its first word (c->by_word);
+ * a short one's are every position, which is cheaper there. */
 static size_t count_copies(const spf_ctx *c, size_t a, size_t b, size_t cap, int *before, int *after) {
-    size_t T = c->doc->n_tokens, L = b - a, n = 0;
+    size_t T = c->doc->n_tokens, L = b - a, n = 0, k = 0, end = T;
     *before = *after = 0;
     if (c->n_by_word) {
-        size_t lo = 0, hi = c->n_by_word;
-        while (lo < hi) { size_t m = (lo + hi) / 2; if (c->by_word[m].h < c->lower[a]) lo = m + 1; else hi = m; }
-        for (size_t k = lo; k < c->n_by_word && c->by_word[k].h == c->lower[a]; k++) {
-            size_t t = c->by_word[k].pos, i = 1;
-            if (t + L > T) break;   /* positions ascend: no later one fits either */
-            while (i < L && c->lower[t + i] == c->lower[a + i]) i++;
-            if (i < L) continue;
-            n++;
-            if (t < a) *before = 1;
-            if (t > a) *after = 1;
-            if (n >= cap && *after) break;
-        }
-        return n;
+        size_t hi = c->n_by_word;
+        while (k < hi) { size_t m = (k + hi) / 2; if (c->by_word[m].h < c->lower[a]) k = m + 1; else hi = m; }
+        end = c->n_by_word;
     }
-    for (size_t t = 0; t + L <= T; t++) {
-        if (c->lower[t] != c->lower[a]) continue;
+    for (; k < end; k++) {
+        size_t t = k;
+        if (c->n_by_word) {
+            if (c->by_word[k].h != c->lower[a]) break;
+            t = c->by_word[k].pos;
+        } else if (c->lower[t] != c->lower[a]) {
+            continue;
+        }
+        if (t + L > T) break;   /* positions ascend: no later one fits either */
         size_t i = 1;
         while (i < L && c->lower[t + i] == c->lower[a + i]) i++;
         if (i < L) continue;
@@ -604,19 +565,19 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         }
         for (size_t u = a; u < b; u++)
             if (c->flags[u] & F_CONTENT) c->span_stems[n_span_stems++] = c->stem[u];
-        sort_u64(c->span_stems, n_span_stems);
+        u64_sort(c->span_stems, n_span_stems);
     }
     for (size_t t = a; t < b; t++) {
         if (!(c->flags[t] & F_CONTENT)) continue;
         n_content++;
         size_t inside = 0;
-        if (L > LONG_SPAN) inside = count_sorted(c->span_stems, n_span_stems, c->stem[t]);
+        if (L > LONG_SPAN) inside = u64_count_sorted(c->span_stems, n_span_stems, c->stem[t]);
         else for (size_t u = a; u < b; u++) inside += (c->flags[u] & F_CONTENT) && c->stem[u] == c->stem[t];
-        size_t all = count_sorted(c->content, c->n_content, c->stem[t]);
+        size_t all = u64_count_sorted(c->content, c->n_content, c->stem[t]);
         size_t elsewhere = all > inside ? all - inside : 0;
         if (elsewhere) n_rep++;
         if (elsewhere > max_else) max_else = elsewhere;
-        if (ta->sentence != 0 && count_sorted(c->title, c->n_title, c->stem[t])) n_title++;
+        if (ta->sentence != 0 && u64_count_sorted(c->title, c->n_title, c->stem[t])) n_title++;
         if ((mask & SPF_REPEAT) && elsewhere) P(fh(17, c->stem[t]), 1.0 / sqrt((double)L));
     }
     uint64_t share = n_content == 0 ? 5 : n_rep == 0 ? 0 : n_rep == n_content ? 4

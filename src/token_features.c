@@ -24,6 +24,7 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 #include "token_features.h"
+#include "util/u64_sorted.h"
 
 /* Stems are memoised per context: news repeats its words, and the Snowball
  * stemmer was the largest single cost of feat_prepare (bench/RESULTS.md).
@@ -206,45 +207,6 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
 void feat_seq_init(feat_seq *s) { memset(s, 0, sizeof *s); }
 void feat_seq_fini(feat_seq *s) { free(s->hashes); free(s->offs); memset(s, 0, sizeof *s); }
 
-/* Ascending sort (quicksort, median of three, insertion sort for short
- * runs): qsort's callback per comparison cost more than the comparisons. */
-static void sort_u64(uint64_t *v, size_t n) {
-    while (n > 16) {
-        size_t m = n / 2;
-        uint64_t a = v[0], b = v[m], c = v[n - 1];
-        uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i >= j) break;
-            uint64_t t = v[i]; v[i] = v[j]; v[j] = t;
-            i++; j--;
-        }
-        size_t left = j + 1;   /* v[0..left) <= pivot <= v[left..n) */
-        if (left < n - left) { sort_u64(v, left); v += left; n -= left; }
-        else { sort_u64(v + left, n - left); n = left; }
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint64_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) { v[j] = v[j - 1]; j--; }
-        v[j] = x;
-    }
-}
-
-/* Occurrences of key in sorted v[0..n): two binary searches, so a word
- * repeated thousands of times (scraped boilerplate) costs no more than a
- * rare one; a linear count made long repetitive articles quadratic. */
-static size_t count_sorted(const uint64_t *v, size_t n, uint64_t key) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
-    size_t first = lo;
-    hi = n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] <= key) lo = m + 1; else hi = m; }
-    return lo - first;
-}
-
 static int is_quote(const char *p, size_t n) {
     return (n == 1 && *p == '"') || (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 ||
                                                memcmp(p, "\xe2\x80\x9d", 3) == 0));
@@ -336,10 +298,10 @@ slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     size_t nw = 0;
     for (size_t t = 0; t < T; t++)
         if (c->flags[t] & FLAG_CONTENT) c->sorted[nw++] = c->stem[t];
-    sort_u64(c->sorted, nw);
+    u64_sort(c->sorted, nw);
     for (size_t t = 0; t < T; t++) {
         if (!(c->flags[t] & FLAG_CONTENT)) continue;
-        size_t k = count_sorted(c->sorted, nw, c->stem[t]);
+        size_t k = u64_count_sorted(c->sorted, nw, c->stem[t]);
         if (k >= 2) c->flags[t] |= FLAG_REPEATED;
         if (k >= 3) c->flags[t] |= FLAG_REPEATED3;
     }
@@ -347,10 +309,10 @@ slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     for (size_t t = 0; t + 1 < T; t++)
         if (d->tokens[t].kind == TOK_WORD && d->tokens[t + 1].kind == TOK_WORD)
             c->sorted[nb++] = c->mlow[t] ^ c->lower[t + 1];
-    sort_u64(c->sorted, nb);
+    u64_sort(c->sorted, nb);
     for (size_t t = 0; t + 1 < T; t++)
         if (d->tokens[t].kind == TOK_WORD && d->tokens[t + 1].kind == TOK_WORD &&
-            count_sorted(c->sorted, nb, c->mlow[t] ^ c->lower[t + 1]) >= 2) {
+            u64_count_sorted(c->sorted, nb, c->mlow[t] ^ c->lower[t + 1]) >= 2) {
             c->flags[t] |= FLAG_BIGRAM_REPEATED;
             c->flags[t + 1] |= FLAG_BIGRAM_REPEATED;
         }
