@@ -74,6 +74,26 @@ static void a_higher_threshold_should_only_find_parts_of_lower_threshold_fragmen
     slant_result_free(b);
 }
 
+/* Scraped pages repeat boilerplate: a long article of one repeated
+ * sentence (over 4,096 tokens, so the word index is used) must be analysed
+ * with every offset in range (under the sanitizers this exercises the
+ * long-article paths of the repetition counts). */
+static void a_long_repetitive_article_should_be_analysed(void) {
+    static const char unit[] = "The greedy corrupt elite will destroy our great nation, and everyone knows it. ";
+    size_t n_units = 3000, ul = sizeof unit - 1;
+    char *big = malloc(n_units * ul);
+    if (!big) return;
+    for (size_t i = 0; i < n_units; i++) memcpy(big + i * ul, unit, ul);
+    slant_result *r = NULL;
+    CHECK_EQ_INT(slant_analyze(model, big, n_units * ul, NULL, &r, NULL), SLANT_OK);
+    if (r) {
+        CHECK(r->n_fragments > 0);
+        for (size_t i = 0; i < r->n_fragments; i++) CHECK(r->fragments[i].end <= n_units * ul);
+    }
+    slant_result_free(r);
+    free(big);
+}
+
 int main(void) {
     slant_error err;
     if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
@@ -88,6 +108,7 @@ int main(void) {
     TEST(analyze_should_keep_cues_inside_their_fragment_heaviest_first);
     TEST(analyze_should_give_scores_in_range_and_sentences_in_order);
     TEST(a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments);
+    TEST(a_long_repetitive_article_should_be_analysed);
     free(text);
     slant_model_free(model);
     return test_summary("analyze");
