@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "embed.h"
+#include "util/mix64.h"
 #include "status.h"
 #include "token_features.h"
 
@@ -32,19 +33,6 @@
 #define MAX_SENTENCE 1000          /* kept words per window pass */
 #define SIG_TABLE 1000             /* sigmoid table entries over [-SIG_MAX, SIG_MAX] */
 #define SIG_MAX 6
-
-/* ---- random numbers ---- */
-
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-typedef struct { uint64_t s; } rng;   /* splitmix64 */
-
-static uint64_t rng_next(rng *r) { r->s += 0x9e3779b97f4a7c15ULL; return mix64(r->s); }
 
 /* ---- vocabulary and stream ---- */
 

@@ -41,6 +41,7 @@
 #include <math.h>
 #include <libstemmer.h>
 #include "span_features.h"
+#include "util/mix64.h"
 #include "util/u64_sorted.h"
 #include "token_features.h"
 
@@ -104,13 +105,6 @@ enum { LONG_ARTICLE = 4096, LONG_SPAN = 64 };
 static int index_words(spf_ctx *c);
 
 /* ---- hashing ---- */
-
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 static uint64_t fh(uint64_t tmpl, uint64_t v) { return mix64(v ^ (tmpl * 0x9e3779b97f4a7c15ULL)); }
 static uint64_t fh2(uint64_t tmpl, uint64_t a, uint64_t b) { return fh(tmpl, mix64(a) ^ (b * 31)); }

@@ -24,6 +24,7 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 #include "token_features.h"
+#include "util/mix64.h"
 #include "util/u64_sorted.h"
 
 /* Stems are memoised per context: news repeats its words, and the Snowball
@@ -72,14 +73,7 @@ enum { FLAG_ALLCAPS = 1, FLAG_CONTENT = 2, FLAG_REPEATED = 4, FLAG_REPEATED3 = 8
 
 /* ---- hashing ---- */
 
-/* splitmix64 finaliser: spreads template and value bits over the word. */
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
+/* FNV-1a over the bytes, then mix64 (util/mix64.h) to spread the bits. */
 static uint64_t hash_bytes(const char *p, size_t n) {
     uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a offset basis */
     for (size_t i = 0; i < n; i++) { h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }

@@ -12,20 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "status.h"
+#include "util/mix64.h"
 #include "wordclust.h"
 
 /* ---- random numbers ---- */
-
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
-typedef struct { uint64_t s; } rng;   /* splitmix64 */
-
-static uint64_t rng_next(rng *r) { r->s += 0x9e3779b97f4a7c15ULL; return mix64(r->s); }
 
 static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * 0x1p-53; }
 
