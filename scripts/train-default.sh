@@ -18,6 +18,6 @@ fi
 build/slant train --name slant-default \
     --articles "$P/train/articles" --labels "$P/train/SI.labels" --tc-labels "$P/train/TC.labels" \
     --dev-articles "$P/dev/articles" --dev-labels "$P/dev/SI.labels" --dev-tc-labels "$P/dev/TC.labels" \
-    --clusters build/clusters.tsv --c2 1 --iterations 300 --sentence-c2 0 --prune 0.02 \
+    --clusters build/clusters.tsv \
     ${SLANT_TRAIN_ARGS:-} -o models/default.slant --force
 build/slant model info models/default.slant

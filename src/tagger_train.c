@@ -36,13 +36,13 @@ void tagger_train_opts_init(tagger_train_opts *o) {
     memset(o, 0, sizeof *o);
     o->c1 = 0.0;
     o->c2 = 1.0;
-    o->max_iter = 150;
+    o->max_iter = 300;
     o->min_count = 2;
     o->threads = 2;
     o->eval_every = 0;
-    o->sentence_c2 = 1e-3;
+    o->sentence_c2 = 0.0;
     o->label_groups = 1;
-    o->prune = 1e-4;
+    o->prune = 0.02;
 }
 
 /* One article ready for the CRF. */
