@@ -23,6 +23,7 @@
 #include <string.h>
 #include "embed.h"
 #include "util/mix64.h"
+#include "util/vec_dot.h"
 #include "status.h"
 #include "token_features.h"
 
@@ -196,16 +197,6 @@ done:
 
 /* ---- vector kernels ---- */
 
-/* Fixed summation order (8 partial sums), so the result never depends on
- * what the compiler vectorises; D need not be a multiple of 8. */
-static float dot(const float *restrict a, const float *restrict b, size_t D) {
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 8 <= D; i += 8)
-        for (size_t k = 0; k < 8; k++) s[k] += a[i + k] * b[i + k];
-    for (size_t k = 0; i < D; i++, k++) s[k] += a[i] * b[i];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
 
 /* y += g x */
 static void axpy(float g, const float *restrict x, float *restrict y, size_t D) {
@@ -292,7 +283,7 @@ static void train_pair(worker *wk, float *w, uint8_t *dirty, uint32_t word, uint
             label = 0;
         }
         float *l2 = syn1 + (size_t)target * D;
-        float f = dot(l1, l2, D), g;
+        float f = vec_dot(l1, l2, D), g;
         if (f > SIG_MAX) g = (label - 1) * alpha;
         else if (f < -SIG_MAX) g = label * alpha;
         else g = (label - tr->sig[(int)((f + SIG_MAX) * ((float)SIG_TABLE / (2 * SIG_MAX)))]) * alpha;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "status.h"
 #include "util/mix64.h"
+#include "util/vec_dot.h"
 #include "wordclust.h"
 
 /* ---- random numbers ---- */
@@ -25,15 +26,6 @@ void wc_opts_init(wc_opts *o) {
     o->max_depth = 16; o->iterations = 20; o->restarts = 2; o->min_size = 2; o->seed = 1;
 }
 
-/* Fixed summation order, as in embed.c: results never depend on vectorisation. */
-static float dot(const float *restrict a, const float *restrict b, size_t D) {
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 8 <= D; i += 8)
-        for (size_t k = 0; k < 8; k++) s[k] += a[i + k] * b[i + k];
-    for (size_t k = 0; i < D; i++, k++) s[k] += a[i] * b[i];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
 
 typedef struct {
     int32_t child[2];    /* node ids, -1 at a leaf */
@@ -89,12 +81,12 @@ static double two_means(wc_ctx *c, const uint32_t *p, size_t m, rng *r) {
     const float *a = c->x + (size_t)p[rng_next(r) % m] * D;
     /* second seed drawn with probability proportional to 1 - cos(x, a) */
     double total = 0;
-    for (size_t i = 0; i < m; i++) total += fmax(0.0, 1.0 - dot(c->x + (size_t)p[i] * D, a, D));
+    for (size_t i = 0; i < m; i++) total += fmax(0.0, 1.0 - vec_dot(c->x + (size_t)p[i] * D, a, D));
     if (!(total > 1e-9)) return -INFINITY;   /* all words point one way */
     double u = rng_unit(r) * total, acc = 0;
     size_t b = m - 1;
     for (size_t i = 0; i < m; i++) {
-        acc += fmax(0.0, 1.0 - dot(c->x + (size_t)p[i] * D, a, D));
+        acc += fmax(0.0, 1.0 - vec_dot(c->x + (size_t)p[i] * D, a, D));
         if (acc > u) { b = i; break; }
     }
     const float *xb = c->x + (size_t)p[b] * D;
@@ -102,7 +94,7 @@ static double two_means(wc_ctx *c, const uint32_t *p, size_t m, rng *r) {
     for (int it = 0; it < c->o->iterations; it++) {
         size_t changed = 0;
         for (size_t i = 0; i < m; i++) {
-            uint8_t s = dot(c->x + (size_t)p[i] * D, c->h, D) > 0;
+            uint8_t s = vec_dot(c->x + (size_t)p[i] * D, c->h, D) > 0;
             changed += it == 0 || s != c->side[i];
             c->side[i] = s;
         }
@@ -111,7 +103,7 @@ static double two_means(wc_ctx *c, const uint32_t *p, size_t m, rng *r) {
     }
     double cohesion = 0;
     for (size_t i = 0; i < m; i++)
-        cohesion += dot(c->x + (size_t)p[i] * D, c->cent + c->side[i] * D, D);
+        cohesion += vec_dot(c->x + (size_t)p[i] * D, c->cent + c->side[i] * D, D);
     return cohesion;
 }
 
@@ -195,7 +187,7 @@ slant_status wc_cluster(const float *vecs, size_t n, size_t D, size_t n_fit, con
         int node = 0, d = 0;
         uint32_t bits = 0;
         while (n_fit && c.nodes[node].child[0] >= 0) {
-            int go = dot(c.x + i * D, c.planes + (size_t)node * D, D) > 0;
+            int go = vec_dot(c.x + i * D, c.planes + (size_t)node * D, D) > 0;
             if (go) bits |= (uint32_t)1 << (31 - d);
             node = c.nodes[node].child[go];
             d++;
