@@ -36,37 +36,13 @@ span_classifier *span_classifier_new(size_t n_feat) {
 
 void span_classifier_free(span_classifier *c) {
     if (!c) return;
-    free(c->keys); free(c->w); free(c->table); free(c->rows);
+    free(c->keys); free(c->w);
+    feat_table_fini(&c->table);
     free(c);
 }
 
-static size_t slot_of(uint64_t key, size_t cap) { return (size_t)(key ^ (key >> 29)) & (cap - 1); }
-
 slant_status span_classifier_index(span_classifier *c) {
-    size_t cap = 16;
-    while (cap < 2 * c->n_feat) cap *= 2;
-    uint64_t *t = calloc(cap, sizeof *t);
-    uint32_t *r = malloc(cap * sizeof *r);
-    if (!t || !r) { free(t); free(r); return SLANT_ENOMEM; }
-    for (size_t j = 0; j < c->n_feat; j++) {
-        size_t i = slot_of(c->keys[j], cap);
-        while (t[i] && t[i] != c->keys[j]) i = (i + 1) & (cap - 1);
-        t[i] = c->keys[j];
-        r[i] = (uint32_t)j;
-    }
-    free(c->table); free(c->rows);
-    c->table = t; c->rows = r; c->table_cap = cap;
-    return SLANT_OK;
-}
-
-static uint32_t find_row(const span_classifier *c, uint64_t key) {
-    if (c->table_cap == 0 || key == 0) return UINT32_MAX;
-    size_t mask = c->table_cap - 1, i = slot_of(key, c->table_cap);
-    while (c->table[i]) {
-        if (c->table[i] == key) return c->rows[i];
-        i = (i + 1) & mask;
-    }
-    return UINT32_MAX;
+    return feat_table_build(&c->table, c->keys, c->n_feat);
 }
 
 /* ---- TECH payload ---- */
@@ -151,6 +127,7 @@ slant_status span_classifier_work_init(span_classifier_work *w) {
 void span_classifier_work_fini(span_classifier_work *w) {
     spf_ctx_free(w->spf);
     spf_list_fini(&w->feats);
+    free(w->rows); free(w->vals);
     memset(w, 0, sizeof *w);
 }
 
@@ -187,21 +164,51 @@ static slant_status batch_of_article(span_classifier_work *w, const lab_list *sp
     return spf_batch(w->spf, start, end, m - n);
 }
 
+#define SCORE_PREFETCH 8   /* features between a slot's prefetch and its probe */
+
 slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
                                     uint32_t cp_start, uint32_t cp_end, double *scores) {
     slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, &w->feats);
     if (st != SLANT_OK) return st;
+    const feat_table *tab = &c->table;
+    size_t n = w->feats.n, nr = 0;
+    const uint64_t *h = w->feats.hash;
+    if (n > w->cap_rows) {
+        size_t cap = w->cap_rows ? w->cap_rows : 256;
+        while (cap < n) cap *= 2;
+        uint32_t *r = realloc(w->rows, cap * sizeof *r);
+        if (r) w->rows = r;
+        double *v = realloc(w->vals, cap * sizeof *v);
+        if (v) w->vals = v;
+        if (!r || !v) return SLANT_ENOMEM;
+        w->cap_rows = cap;
+    }
+    /* Lookups first, prefetching slots a few features ahead and each found
+     * weight row (the table and weights are megabytes: nearly every lookup
+     * misses the cache, and the misses overlap this way); sums second. */
+    if (tab->cap) {
+        for (size_t i = 0; i < n && i < SCORE_PREFETCH; i++) feat_table_prefetch_nonempty(tab, h[i]);
+        for (size_t i = 0; i < n; i++) {
+            if (i + SCORE_PREFETCH < n) feat_table_prefetch_nonempty(tab, h[i + SCORE_PREFETCH]);
+            uint32_t r = feat_table_find(tab, h[i]);
+            if (r == UINT32_MAX) continue;
+#if defined(__GNUC__)
+            __builtin_prefetch(c->w + (size_t)r * K);
+            __builtin_prefetch(c->w + (size_t)r * K + K - 1);
+#endif
+            w->rows[nr] = r;
+            w->vals[nr++] = w->feats.val[i];
+        }
+    }
     /* Summed in a local array, unrolled: through `scores` the compiler must
      * assume it may alias the weights and load and store every class each
      * time; unrolled, the K sums live in registers. Each is the same double
      * operations in the same order, so the same bits. */
     double acc[K];
     for (int k = 0; k < K; k++) acc[k] = c->bias[k];
-    for (size_t i = 0; i < w->feats.n; i++) {
-        uint32_t r = find_row(c, w->feats.hash[i]);
-        if (r == UINT32_MAX) continue;
-        const float *row = c->w + (size_t)r * K;
-        double v = w->feats.val[i];
+    for (size_t i = 0; i < nr; i++) {
+        const float *row = c->w + (size_t)w->rows[i] * K;
+        double v = w->vals[i];
 #if defined(__GNUC__)
 #pragma GCC unroll 14
 #endif

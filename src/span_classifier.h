@@ -19,6 +19,7 @@
 #include "labels.h"
 #include "corpus.h"
 #include "span_features.h"
+#include "feat_table.h"
 
 #define SC_PAYLOAD_VERSION 1u
 
@@ -32,9 +33,7 @@ typedef struct span_classifier {
     uint64_t *keys;              /* F feature hashes, strictly increasing, nonzero */
     float *w;                    /* F x K: w[f*K+k] */
     double bias[SLANT_N_TECHNIQUES]; /* K */
-    uint64_t *table;             /* table_cap open-addressed keys, 0 = empty */
-    uint32_t *rows;              /* table_cap: row of each key */
-    size_t table_cap;            /* power of two >= 2F */
+    feat_table table;            /* key -> row, built by span_classifier_index */
 } span_classifier;
 
 /* Returns a new classifier with F rows of zero weights (keys must be filled
@@ -60,6 +59,9 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
 typedef struct {
     spf_ctx *spf;                /* feature scratch (stemmer, token buffers) */
     spf_list feats;              /* the current span's features */
+    uint32_t *rows;              /* cap_rows: the rows of feats' known features */
+    double *vals;                /* cap_rows: their values */
+    size_t cap_rows;
 } span_classifier_work;
 
 slant_status span_classifier_work_init(span_classifier_work *w);
