@@ -4,6 +4,7 @@
  * payload's counts agree with its length before reading it, so a file that
  * passes the CRC but was written wrongly still fails cleanly.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,11 @@
 #include "model_io.h"
 #include "span_classifier.h"
 #include "status.h"
+
+void tagger_model_changed(tagger_model *t) {
+    static atomic_uint_fast64_t next_uid = 1;
+    t->uid = (uint64_t)atomic_fetch_add(&next_uid, 1);
+}
 
 slant_model *model_new(void) {
     return calloc(1, sizeof(slant_model));
@@ -271,6 +277,7 @@ static slant_status load_sections(const mio_file *f, const char *path, slant_mod
         err_set(err, st, path, -1, -1, "model section TECH is malformed");
         goto fail;
     }
+    tagger_model_changed(&m->tagger);
     *out = m;
     return SLANT_OK;
 fail:

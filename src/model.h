@@ -44,7 +44,13 @@ typedef struct {
     float *w;                       /* n_feat x L state weights */
     int has_sentence;               /* 1: token features include sentence scores */
     sentence_model sentence;        /* the stacked sentence scorer (SENT section) */
+    uint64_t uid;                   /* new whenever weights or clusters change:
+                                       taggers cache per-word sums under it */
 } tagger_model;
+
+/* Gives t a uid no model of this process had: call it after changing a
+ * built model's weights, table or clusters. Thread-safe. */
+void tagger_model_changed(tagger_model *t);
 
 /* Technique classifier data lives behind an opaque pointer so tagging does
  * not depend on it (span_classifier.h). */

@@ -19,5 +19,6 @@ slant_status model_set_clusters(slant_model *m, const feat_clusters *fc) {
     m->cluster_words = w; m->cluster_paths = p; m->cluster_depths = d;
     m->clusters = (feat_clusters){w, p, d, n};
     m->resources.clusters = &m->clusters;
+    tagger_model_changed(&m->tagger);
     return SLANT_OK;
 }

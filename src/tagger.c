@@ -4,10 +4,16 @@
  * kernels (crf.h) give posterior marginals; P(inside) = 1 - P(O).
  *
  * Speed. A model's feature table and weights are megabytes, so looking up
- * ~35 hashes per token is mostly waiting on memory. Lookups run a block of
- * tokens ahead of the sums, prefetching table slots a few hashes ahead and
- * each found weight row, so the misses overlap. Sums keep the feature
- * order: emissions are bit-identical to a plain loop.
+ * ~38 hashes per token was most of the time. Half of them are word
+ * templates (token_features.h), which depend on one word of the window and
+ * where it stands: their weights are summed once per distinct word and
+ * position and cached across articles (news repeats its vocabulary), so a
+ * token costs five cached sums and ~20 context lookups. Context lookups run
+ * a block of tokens ahead of the sums, prefetching table slots a few hashes
+ * ahead and each found weight row, so the misses overlap. Emissions equal
+ * the training path's (feat_tokens) up to the order of additions; the sums
+ * are in double of float weights, so the difference is rounding at most
+ * (tests/test_tagger_emit.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +30,7 @@ slant_status tagger_work_init(tagger_work *w) {
 }
 
 void tagger_work_fini(tagger_work *w) {
+    free(w->word_sums); free(w->stamp); free(w->tok_sums); free(w->sums_of);
     feat_ctx_free(w->fctx);
     feat_seq_fini(&w->feats);
     free(w->ids); free(w->id_offs);
@@ -49,6 +56,12 @@ static int grow_tokens(tagger_work *w, size_t T) {
     uint32_t *o = realloc(w->id_offs, (cap + 1) * sizeof *o);
     if (!o) return 0;
     w->id_offs = o;
+    double *ts = realloc(w->tok_sums, cap * 5 * TAGGER_MAX_LABELS * sizeof *ts);
+    if (!ts) return 0;
+    w->tok_sums = ts;
+    const double **so = realloc(w->sums_of, cap * sizeof *so);
+    if (!so) return 0;
+    w->sums_of = so;
     w->cap_tok = cap;
     return 1;
 }
@@ -106,6 +119,73 @@ static void emissions(const tagger_model *tm, const feat_seq *fs, uint32_t *ids,
     }
 }
 
+/* ---- word sums ---- */
+
+/* sums[(o+2)*L+y] = the weights for label y of token t's word templates
+ * seen from offset o (feat_word), for o = -2..2. t may be FEAT_OUTSIDE. */
+static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double *sums) {
+    const tagger_model *tm = &m->tagger;
+    size_t L = (size_t)tm->L;
+    uint64_t h[FEAT_WORD_MAX];
+    for (int o = -2; o <= 2; o++) {
+        double *s = sums + (size_t)(o + 2) * L;
+        for (size_t y = 0; y < L; y++) s[y] = 0.0;
+        size_t n = feat_word(c, &m->resources, t, o, h);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t row = feat_table_find(&tm->table, h[i]);
+            if (row == UINT32_MAX) continue;
+            const float *wr = tm->w + (size_t)row * L;
+            for (size_t y = 0; y < L; y++) s[y] += (double)wr[y];
+        }
+    }
+}
+
+/* Points w->sums_of[t] at the sums of every token's word, computing those
+ * not cached under the current model and memo. */
+static slant_status article_word_sums(const slant_model *m, tagger_work *w, size_t T) {
+    const tagger_model *tm = &m->tagger;
+    size_t L5 = 5 * (size_t)tm->L;
+    const feat_ctx *c = w->fctx;
+    if (!w->word_sums || w->sums_L < tm->L) {
+        free(w->word_sums); free(w->stamp);
+        w->word_sums = malloc(FEAT_MEMO_SLOTS * L5 * sizeof *w->word_sums);
+        w->stamp = calloc(FEAT_MEMO_SLOTS, sizeof *w->stamp);
+        w->gen = 0;
+        if (!w->word_sums || !w->stamp) {
+            free(w->word_sums); free(w->stamp);
+            w->word_sums = NULL; w->stamp = NULL;
+            return SLANT_ENOMEM;
+        }
+        w->sums_L = tm->L;
+        w->model_uid = tm->uid + 1;   /* forces a new generation below */
+    }
+    if (w->model_uid != tm->uid || w->epoch != feat_word_epoch(c) || w->gen == 0) {
+        if (++w->gen == 0) {   /* wrapped: no stamp may look current */
+            memset(w->stamp, 0, FEAT_MEMO_SLOTS * sizeof *w->stamp);
+            w->gen = 1;
+        }
+        w->model_uid = tm->uid;
+        w->epoch = feat_word_epoch(c);
+        word_sums(m, c, FEAT_OUTSIDE, w->outside);
+    }
+    for (size_t t = 0; t < T; t++) {
+        uint32_t slot = feat_word_slot(c, t);
+        double *s;
+        if (slot == FEAT_NO_SLOT) {
+            s = w->tok_sums + t * L5;
+            word_sums(m, c, t, s);
+        } else {
+            s = w->word_sums + (size_t)slot * L5;
+            if (w->stamp[slot] != w->gen) {
+                word_sums(m, c, t, s);
+                w->stamp[slot] = w->gen;
+            }
+        }
+        w->sums_of[t] = s;
+    }
+    return SLANT_OK;
+}
+
 /* ---- marginals ---- */
 
 slant_status tagger_marginals(const slant_model *m, tagger_work *w,
@@ -130,8 +210,9 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
         }
         scores = w->sent_scores;
     }
-    if ((st = feat_tokens(w->fctx, &m->resources, text, d, scores, &w->feats)) != SLANT_OK) return st;
+    if ((st = feat_context(w->fctx, text, d, scores, &w->feats)) != SLANT_OK) return st;
     if (!grow_tokens(w, T)) return SLANT_ENOMEM;
+    if ((st = article_word_sums(m, w, T)) != SLANT_OK) return st;
     if (w->feats.n > w->cap_ids) {
         size_t cap = w->cap_ids ? w->cap_ids : 4096;
         while (cap < w->feats.n) cap *= 2;
@@ -140,6 +221,15 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
         w->ids = p; w->cap_ids = cap;
     }
     emissions(tm, &w->feats, w->ids, w->id_offs, w->emit);
+    /* Each token's window: the words at t-2..t+2, each seen from t. */
+    for (size_t t = 0; t < T; t++) {
+        double *e = w->emit + t * (size_t)L;
+        for (int o = -2; o <= 2; o++) {
+            long u = (long)t + o;
+            const double *s = (u >= 0 && (size_t)u < T ? w->sums_of[u] : w->outside) + (size_t)(o + 2) * (size_t)L;
+            for (int y = 0; y < L; y++) e[y] += s[y];
+        }
+    }
     if (T == 0) return SLANT_OK;
     double log_z = crf_forward_backward((int)T, L, w->emit, tm->trans, tm->start,
                                         w->alpha, w->beta, NULL);

@@ -15,7 +15,20 @@
 
 typedef struct {
     feat_ctx *fctx;
-    feat_seq feats;
+    feat_seq feats;                    /* context features only (feat_context) */
+    /* Per-word sums of word-template weights (feat_word), 5 x L per word:
+     * sums[(o+2)*L+y] is what the word adds to label y of a token that sees
+     * it at offset o (the token o positions before it). Cached by memo slot
+     * across articles; a slot's sums are valid while stamp[slot] == gen,
+     * and gen moves on when the model (uid) or the memo (epoch) changes. */
+    double *word_sums;                 /* FEAT_MEMO_SLOTS x 5L, or NULL */
+    uint32_t *stamp;                   /* FEAT_MEMO_SLOTS */
+    int sums_L;                        /* L word_sums is sized for */
+    uint32_t gen, epoch;
+    uint64_t model_uid;
+    double *tok_sums;                  /* T x 5L: sums of tokens without a slot */
+    const double **sums_of;            /* T: each token's 5L sums */
+    double outside[5 * TAGGER_MAX_LABELS]; /* sums of a position outside the article */
     uint32_t *ids; size_t cap_ids;     /* known feature rows of all tokens */
     uint32_t *id_offs; size_t cap_tok; /* T+1; cap_tok also sizes the T x L arrays */
     double *emit, *alpha, *beta;       /* T x L each */

@@ -381,6 +381,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     st = feat_table_build(&tm->table, kk, kept);
     free(kk);
     if (st != SLANT_OK) goto fail;
+    tagger_model_changed(tm);
     rep->n_feat = kept;
     tm->decoding = (tagger_decoding){0.35, 0.35, 1, 1};
     if (dv) {

@@ -3,18 +3,19 @@
  * token, hashes of its lower-cased form, stem and shape; a second pass emits
  * window, sentence and article features from them.
  *
- * Templates (the number is mixed into the hash, never reuse one):
- *   1 bias                    2..6  lower w[-2..+2]      7..9  stem w[-1..+1]
- *   10..12 shape w[-1..+1]    13,14 bigrams w[-1]w[0], w[0]w[+1]
- *   15,16 prefix3, suffix3    17 kind             18 inside quotes
+ * Word templates (feat_word: one token of the window alone):
+ *   2..6 lower w[-2..+2]   7..9 stem w[-1..+1]   10..12 shape w[-1..+1]
+ *   15,16 prefix3, suffix3 of w[0]   17 its kind   30 all-caps word
+ *   27..29 word cluster prefixes of w[0] (4, 8, 12 bits)
+ * Context templates (the number is mixed into the hash, never reuse one):
+ *   13,14 bigrams w[-1]w[0], w[0]w[+1]   18 inside quotes
  *   19 position in sentence   20 sentence length  21 sentence punctuation
  *   22 sentence persons       23 sentence in article  24 title line
  *   25 word repeated in article  26 bigram repeated
- *   30 all-caps word          31 lower w[0] x in-quotes
+ *   31 lower w[0] x in-quotes
  *   32 stem bigram w[-1]w[0]  33 sentence first word   34 distance to quote
  *   35 trigram w[-1]w[0]w[+1]
  *   38..40 sentence score bin, alone and x position, x in-quotes
- *   27..29 word cluster prefixes of w[0] (4, 8, 12 bits)
  * Sentence templates (feat_sentence): 101 bias, 102 punctuation, 103 persons,
  *   104 length, 105 title, 106 stems, 107 bigrams, 108 all-caps, 109 repeated
  * The feature set was chosen by dev-set SI F1 (bench/RESULTS.md).
@@ -27,34 +28,40 @@
 #include "util/mix64.h"
 #include "util/u64_sorted.h"
 
-/* Stems are memoised per context: news repeats its words, and the Snowball
- * stemmer was the largest single cost of feat_prepare (bench/RESULTS.md).
- * The memo maps a lower-cased word (its hash, then its bytes, so hash
- * collisions cannot change a result) to its stem hash and word class. */
-#define MEMO_SLOTS 32768u          /* power of two */
-#define MEMO_MAX_WORD 64u          /* longer words are stemmed every time */
-#define MEMO_CHARS ((size_t)(MEMO_SLOTS / 2) * 16)
+/* Words are memoised per context: news repeats its words, and lower-casing,
+ * shapes and above all the Snowball stemmer were most of feat_prepare's
+ * cost (bench/RESULTS.md). The memo maps a token's exact bytes and kind
+ * (a hash, then the bytes themselves, so hash collisions cannot change a
+ * result) to everything pass 1 computes from the token alone. A slot keeps
+ * naming the same word until the memo starts again (a new epoch), which
+ * happens only between articles, so callers can key their own per-word
+ * results by slot (tagger.c does). */
+#define MEMO_MAX_WORD 64u          /* longer tokens are computed every time */
+#define MEMO_FILL (FEAT_MEMO_SLOTS / 2)
+#define MEMO_CHARS ((size_t)MEMO_FILL * 16)
 typedef struct {
-    uint64_t word;                 /* hash_bytes of the word, 0 = empty slot */
-    uint64_t stem;                 /* hash_bytes of its stem */
-    uint32_t off;                  /* the word's bytes in chars */
-    uint8_t len;                   /* its length */
-    uint8_t cls;                   /* WORD_* */
+    uint64_t key;                  /* word_key of the token, 0 = empty slot */
+    uint64_t lower, mlow, stem, shape, pre, suf;  /* as in feat_ctx */
+    uint32_t off;                  /* the token's bytes in chars */
+    uint8_t len;                   /* their length */
+    uint8_t flags;                 /* the token's own FLAG_* */
 } memo_slot;
 typedef struct {
-    memo_slot *slots;              /* MEMO_SLOTS */
-    char *chars;                   /* MEMO_CHARS: words, concatenated */
+    memo_slot *slots;              /* FEAT_MEMO_SLOTS */
+    char *chars;                   /* MEMO_CHARS: tokens' bytes, concatenated */
     size_t n, n_chars;             /* slots used, bytes used of chars */
-} stem_memo;
+    uint32_t epoch;                /* bumped each time the memo starts again */
+} word_memo;
 
 enum { WORD_STOP = 1, WORD_P1 = 2, WORD_P2 = 4 };   /* word classes of a lower-cased word */
 
 struct feat_ctx {
     struct sb_stemmer *stemmer;   /* not thread-safe: one per context */
-    stem_memo memo;               /* lower-cased word -> stem hash, class */
+    word_memo memo;               /* token bytes -> its pass-1 values */
     uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
     uint64_t *mlow;               /* T: mix64(lower), shared by the bigram templates */
-    uint64_t *cl4, *cl8, *cl12;   /* T each: cluster path prefixes, 0 = no cluster */
+    uint32_t *slot;               /* T: memo slot of the token, FEAT_NO_SLOT if none */
+    uint8_t *kind;                /* T: tok_kind */
     uint8_t *in_quote;            /* T: 1 inside a quotation */
     uint8_t *flags;               /* T: FLAG_* */
     uint64_t *sorted;             /* 2T: scratch for repetition counts */
@@ -66,10 +73,11 @@ struct feat_ctx {
 enum { FLAG_ALLCAPS = 1, FLAG_CONTENT = 2, FLAG_REPEATED = 4, FLAG_REPEATED3 = 8,
        FLAG_BIGRAM_REPEATED = 16, FLAG_P1 = 32, FLAG_P2 = 64 };
 
-/* Most hashes feat_tokens writes for one token: 32 always, 3 with
- * sentence scores, 3 with a word cluster. It reserves T times this, so the
- * writes need no capacity checks. */
-#define FEAT_MAX_PER_TOKEN (32 + 3 + 3)
+/* Most hashes feat_tokens writes for one token: 5 word positions (1 + 3 +
+ * FEAT_WORD_MAX + 3 + 1) and FEAT_CONTEXT_MAX context templates. It
+ * reserves T times this, so the writes need no capacity checks. */
+#define FEAT_CONTEXT_MAX 20
+#define FEAT_MAX_PER_TOKEN (1 + 3 + FEAT_WORD_MAX + 3 + 1 + FEAT_CONTEXT_MAX)
 
 /* ---- hashing ---- */
 
@@ -157,7 +165,7 @@ feat_ctx *feat_ctx_new(void) {
     feat_ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stemmer = sb_stemmer_new("english", NULL);
-    c->memo.slots = calloc(MEMO_SLOTS, sizeof *c->memo.slots);
+    c->memo.slots = calloc(FEAT_MEMO_SLOTS, sizeof *c->memo.slots);
     c->memo.chars = malloc(MEMO_CHARS);
     if (!c->stemmer || !c->memo.slots || !c->memo.chars) { feat_ctx_free(c); return NULL; }
     return c;
@@ -169,7 +177,7 @@ void feat_ctx_free(feat_ctx *c) {
     free(c->memo.slots); free(c->memo.chars);
     free(c->mlow);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
-    free(c->cl4); free(c->cl8); free(c->cl12);
+    free(c->slot); free(c->kind);
     free(c->in_quote); free(c->flags); free(c->sorted);
     free(c);
 }
@@ -178,14 +186,19 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
     if (T <= c->cap) return 1;
     size_t cap = c->cap ? c->cap : 1024;
     while (cap < T) cap *= 2;
-    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf,
-                        &c->cl4, &c->cl8, &c->cl12, &c->mlow};
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf, &c->mlow};
     for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
         uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
         if (!p) return 0;
         *u64[i] = p;
     }
-    uint8_t *q = realloc(c->in_quote, cap);
+    uint32_t *sl = realloc(c->slot, cap * sizeof *sl);
+    if (!sl) return 0;
+    c->slot = sl;
+    uint8_t *q = realloc(c->kind, cap);
+    if (!q) return 0;
+    c->kind = q;
+    q = realloc(c->in_quote, cap);
     if (!q) return 0;
     c->in_quote = q;
     q = realloc(c->flags, cap);
@@ -223,69 +236,80 @@ static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, ui
     return 1;
 }
 
-/* The stem hash and WORD_* class of the lower-cased word low[0..ln), whose
- * hash_bytes is hash: from the memo, or computed and remembered. */
-static void stem_of(feat_ctx *c, const char *low, size_t ln, uint64_t hash,
-                    uint64_t *stem, int *cls) {
-    stem_memo *m = &c->memo;
-    uint64_t key = hash ? hash : 1;   /* 0 marks an empty slot */
-    size_t i = (size_t)(key ^ (key >> 29)) & (MEMO_SLOTS - 1);
-    if (ln <= MEMO_MAX_WORD) {
-        for (; m->slots[i].word; i = (i + 1) & (MEMO_SLOTS - 1)) {
-            const memo_slot *e = &m->slots[i];
-            if (e->word == key && e->len == ln && memcmp(m->chars + e->off, low, ln) == 0) {
-                *stem = e->stem;
-                *cls = e->cls;
-                return;
-            }
-        }
+/* Pass 1 for one token computed from scratch: into c's arrays at t. */
+static void word_values(feat_ctx *c, const char *p, size_t n, tok_kind kind, size_t t) {
+    char low[256];
+    size_t ln = feat_lower(p, n, low, sizeof low);
+    int allcaps = 0;
+    uint64_t lw = hash_bytes(low, ln);
+    c->lower[t] = lw;
+    c->mlow[t] = mix64(lw);
+    c->shape[t] = shape_hash(p, n, &allcaps);
+    uint8_t f = allcaps ? FLAG_ALLCAPS : 0;
+    if (kind == TOK_WORD) {
+        const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
+        /* NULL: out of memory; the word stands for its stem. */
+        c->stem[t] = st ? hash_bytes((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : lw;
+        int cls = word_class(low, ln);
+        if (ln >= 4 && !(cls & WORD_STOP)) f |= FLAG_CONTENT;
+        /* Person cues come from words of at most 5 bytes. */
+        if (n <= 5) f |= (uint8_t)((cls & WORD_P1 ? FLAG_P1 : 0) | (cls & WORD_P2 ? FLAG_P2 : 0));
+    } else {
+        c->stem[t] = lw;
     }
-    const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
-    *stem = st ? hash_bytes((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : hash;
-    *cls = word_class(low, ln);
-    if (!st || ln > MEMO_MAX_WORD) return;   /* NULL: out of memory, do not remember */
-    if (m->n >= MEMO_SLOTS / 2 || m->n_chars + ln > MEMO_CHARS) {
-        memset(m->slots, 0, MEMO_SLOTS * sizeof *m->slots);   /* full: start again */
-        m->n = m->n_chars = 0;
-        i = (size_t)(key ^ (key >> 29)) & (MEMO_SLOTS - 1);
-    }
-    memo_slot *e = &m->slots[i];
-    e->word = key; e->stem = *stem;
-    e->off = (uint32_t)m->n_chars; e->len = (uint8_t)ln; e->cls = (uint8_t)*cls;
-    memcpy(m->chars + m->n_chars, low, ln);
-    m->n_chars += ln;
-    m->n++;
+    c->pre[t] = hash_bytes(low, ln < 3 ? ln : 3);
+    c->suf[t] = hash_bytes(low + (ln < 3 ? 0 : ln - 3), ln < 3 ? ln : 3);
+    c->flags[t] = f;
+}
+
+/* The memo key of a token: its bytes and kind. Never 0 (an empty slot). */
+static uint64_t word_key(const char *p, size_t n, tok_kind kind) {
+    uint64_t k = hash_bytes(p, n) ^ ((uint64_t)kind + 1) * 0x9e3779b97f4a7c15ULL;
+    return k ? k : 1;
 }
 
 slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     size_t T = d->n_tokens;
-    char low[256];
     if (!ctx_reserve(c, T + 1)) return SLANT_ENOMEM;
+    word_memo *m = &c->memo;
+    /* Start again only between articles, so that slots stay valid for the
+     * whole article; an article too large for the room left is served
+     * partly unmemoised. */
+    if (m->n + T > MEMO_FILL && m->n > 0) {
+        memset(m->slots, 0, FEAT_MEMO_SLOTS * sizeof *m->slots);
+        m->n = m->n_chars = 0;
+        m->epoch++;
+    }
 
-    /* Pass 1: per-token hashes. */
+    /* Pass 1: per-token hashes, from the memo or computed and remembered. */
     for (size_t t = 0; t < T; t++) {
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
         size_t n = k->end - k->start;
-        size_t ln = feat_lower(p, n, low, sizeof low);
-        int allcaps = 0;
-        uint64_t lw = hash_bytes(low, ln);
-        c->lower[t] = lw;
-        c->mlow[t] = mix64(lw);
-        c->shape[t] = shape_hash(p, n, &allcaps);
-        uint8_t f = allcaps ? FLAG_ALLCAPS : 0;
-        if (k->kind == TOK_WORD) {
-            int cls;
-            stem_of(c, low, ln, lw, &c->stem[t], &cls);
-            if (ln >= 4 && !(cls & WORD_STOP)) f |= FLAG_CONTENT;
-            /* Person cues come from words of at most 5 bytes. */
-            if (n <= 5) f |= (uint8_t)((cls & WORD_P1 ? FLAG_P1 : 0) | (cls & WORD_P2 ? FLAG_P2 : 0));
-        } else {
-            c->stem[t] = lw;
+        c->kind[t] = (uint8_t)k->kind;
+        c->slot[t] = FEAT_NO_SLOT;
+        if (n > MEMO_MAX_WORD) { word_values(c, p, n, (tok_kind)k->kind, t); continue; }
+        uint64_t key = word_key(p, n, k->kind);
+        size_t i = (size_t)(key ^ (key >> 29)) & (FEAT_MEMO_SLOTS - 1);
+        const memo_slot *e;
+        for (e = &m->slots[i]; e->key; i = (i + 1) & (FEAT_MEMO_SLOTS - 1), e = &m->slots[i])
+            if (e->key == key && e->len == n && memcmp(m->chars + e->off, p, n) == 0) break;
+        if (e->key) {   /* found; the kind is part of the key */
+            c->lower[t] = e->lower; c->mlow[t] = e->mlow; c->stem[t] = e->stem;
+            c->shape[t] = e->shape; c->pre[t] = e->pre; c->suf[t] = e->suf;
+            c->flags[t] = e->flags;
+            c->slot[t] = (uint32_t)i;
+            continue;
         }
-        c->pre[t] = hash_bytes(low, ln < 3 ? ln : 3);
-        c->suf[t] = hash_bytes(low + (ln < 3 ? 0 : ln - 3), ln < 3 ? ln : 3);
-        c->flags[t] = f;
+        word_values(c, p, n, (tok_kind)k->kind, t);
+        if (m->n >= MEMO_FILL || m->n_chars + n > MEMO_CHARS) continue;   /* full */
+        memo_slot *w = &m->slots[i];
+        *w = (memo_slot){key, c->lower[t], c->mlow[t], c->stem[t], c->shape[t], c->pre[t],
+                         c->suf[t], (uint32_t)m->n_chars, (uint8_t)n, c->flags[t]};
+        memcpy(m->chars + m->n_chars, p, n);
+        m->n_chars += n;
+        m->n++;
+        c->slot[t] = (uint32_t)i;
     }
 
     /* Repetition: content words and bigrams that recur in the article. */
@@ -372,8 +396,55 @@ slant_status feat_sentence(feat_ctx *c, const char *text, const tok_doc *d, size
 
 /* ---- token features ---- */
 
-slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
-                         const tok_doc *d, const float *sentence_score, feat_seq *s) {
+/* A position outside the article: its word, stem and shape take this value. */
+#define OUTSIDE 0x5bd1e995u
+
+size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, uint64_t *out) {
+    int inside = t != FEAT_OUTSIDE;
+    uint64_t low = inside ? c->lower[t] : OUTSIDE;
+    switch (off) {
+    case -2: out[0] = feat(2, low); return 1;
+    case 2: out[0] = feat(6, low); return 1;
+    case -1: case 1: {
+        uint64_t stem = inside ? c->stem[t] : OUTSIDE, shape = inside ? c->shape[t] : OUTSIDE;
+        out[0] = feat(off < 0 ? 3 : 5, low);
+        out[1] = feat(off < 0 ? 7 : 9, stem);
+        out[2] = feat(off < 0 ? 10 : 12, shape);
+        return 3;
+    }
+    default: break;
+    }
+    if (!inside) return 0;   /* the token itself is always inside */
+    size_t n = 0;
+    out[n++] = feat(4, low);
+    out[n++] = feat(8, c->stem[t]);
+    out[n++] = feat(11, c->shape[t]);
+    out[n++] = feat(15, c->pre[t]);
+    out[n++] = feat(16, c->suf[t]);
+    out[n++] = feat(17, c->kind[t]);
+    out[n++] = feat(30, (c->flags[t] & FLAG_ALLCAPS) != 0);
+    /* The word's cluster path cut to 4, 8 and 12 bits: the value is (bits,
+     * length) so prefixes of different lengths never collide. Neighbours'
+     * clusters and the full path were tried and did not help on dev
+     * (bench/RESULTS.md). */
+    uint32_t path; uint8_t depth;
+    if (r && cluster_of(r->clusters, low, &path, &depth) && depth > 0) {
+        static const uint8_t lens[3] = {4, 8, 12};
+        for (int i = 0; i < 3; i++) {
+            uint8_t dl = lens[i] < depth ? lens[i] : depth;
+            out[n++] = feat((uint64_t)27 + (uint64_t)i, (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32);
+        }
+    }
+    return n;
+}
+
+uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
+uint32_t feat_word_epoch(const feat_ctx *c) { return c->memo.epoch; }
+
+/* feat_tokens (words = 1) or feat_context (words = 0). */
+static slant_status token_features(feat_ctx *c, const feat_resources *r, const char *text,
+                                   const tok_doc *d, const float *sentence_score, feat_seq *s,
+                                   int words) {
     size_t T = d->n_tokens;
     s->n = 0;
     s->T = T;
@@ -392,28 +463,13 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
     }
     static const size_t len_edges[] = {4, 8, 13, 20, 30, 45};
     static const size_t sent_edges[] = {1, 2, 4, 8, 16, 32};
-    /* Cluster path prefixes of every token: the value is (bits, depth) so
-     * prefixes of different lengths never collide. */
-    int has_clusters = r && r->clusters && r->clusters->n;
-    for (size_t t = 0; has_clusters && t < T; t++) {
-        uint32_t path; uint8_t depth;
-        c->cl4[t] = c->cl8[t] = c->cl12[t] = 0;
-        if (!cluster_of(r->clusters, c->lower[t], &path, &depth) || depth == 0) continue;
-        static const uint8_t lens[3] = {4, 8, 12};
-        uint64_t *dst[3] = {&c->cl4[t], &c->cl8[t], &c->cl12[t]};
-        for (int i = 0; i < 3; i++) {
-            uint8_t dl = lens[i] < depth ? lens[i] : depth;
-            *dst[i] = (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32;
-        }
-    }
-    uint64_t none = 0x5bd1e995u;   /* value for positions outside the article */
+    uint64_t none = OUTSIDE;
     uint64_t mnone = mix64(none);
     /* Templates whose value takes a few values are hashed once per article
      * (or sentence, below) and looked up per token. */
-    uint64_t f_bias = feat(1, 0), f17[5], f18[2], f19[7], f25[4], f26[2], f30[2], f34[10];
+    uint64_t f_bias = feat(1, 0), f18[2], f19[7], f25[4], f26[2], f34[10];
     for (uint64_t v = 0; v < 10; v++) {
-        if (v < 5) f17[v] = feat(17, v);
-        if (v < 2) { f18[v] = feat(18, v); f26[v] = feat(26, v); f30[v] = feat(30, v); }
+        if (v < 2) { f18[v] = feat(18, v); f26[v] = feat(26, v); }
         if (v < 7) f19[v] = feat(19, v);
         if (v < 4) f25[v] = feat(25, v);
         f34[v] = feat(34, v);
@@ -446,51 +502,36 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
         for (size_t t = first; t < last; t++) {
             s->offs[t] = (uint32_t)(out - s->hashes);
             const tok_token *k = &d->tokens[t];
-            uint64_t lw[5];
-            for (int o = -2; o <= 2; o++) {
-                long u = (long)t + o;
-                lw[o + 2] = u >= 0 && (size_t)u < T ? c->lower[u] : none;
-            }
-            uint64_t mlw1 = t > 0 ? c->mlow[t - 1] : mnone, mlw2 = c->mlow[t];   /* mix64(lw[1]), mix64(lw[2]) */
-            uint64_t stm1 = t > 0 ? c->stem[t - 1] : none, stp1 = t + 1 < T ? c->stem[t + 1] : none;
-            uint64_t shm1 = t > 0 ? c->shape[t - 1] : none, shp1 = t + 1 < T ? c->shape[t + 1] : none;
+            if (words)   /* the tokens of the window, each seen from t */
+                for (int o = -2; o <= 2; o++) {
+                    long u = (long)t + o;
+                    out += feat_word(c, r, u >= 0 && (size_t)u < T ? (size_t)u : FEAT_OUTSIDE, o, out);
+                }
+            uint64_t lw2 = c->lower[t], lw3 = t + 1 < T ? c->lower[t + 1] : none;
+            uint64_t mlw1 = t > 0 ? c->mlow[t - 1] : mnone, mlw2 = c->mlow[t];   /* mix64(lower) */
+            uint64_t stm1 = t > 0 ? c->stem[t - 1] : none;
             size_t pos = t - first;
             uint64_t posb = pos == 0 ? 0 : pos == len - 1 ? 1 : 2 + (uint64_t)(5 * pos / len);
             if (is_quote(text + k->start, k->end - k->start)) last_quote = t;
             uint64_t qdist = last_quote == (size_t)-1 ? 9 : t - last_quote > 8 ? 8 : t - last_quote;
             uint64_t inq = c->in_quote[t], fl = c->flags[t];
-            /* The order is the feature order the model was trained with:
-             * weights are summed in it, so it must not change. feat2(a, b)
-             * is written out as feat(mix64(a) ^ b * 31) to reuse mlow. */
+            /* feat2(a, b) is written out as feat(mix64(a) ^ b * 31) to reuse mlow. */
             out[0] = f_bias;
-            out[1] = feat(2, lw[0]); out[2] = feat(3, lw[1]); out[3] = feat(4, lw[2]);
-            out[4] = feat(5, lw[3]); out[5] = feat(6, lw[4]);
-            out[6] = feat(7, stm1); out[7] = feat(8, c->stem[t]); out[8] = feat(9, stp1);
-            out[9] = feat(10, shm1); out[10] = feat(11, c->shape[t]); out[11] = feat(12, shp1);
-            out[12] = feat(13, mlw1 ^ (lw[2] * 31));
-            out[13] = feat(14, mlw2 ^ (lw[3] * 31));
-            out[14] = feat(15, c->pre[t]); out[15] = feat(16, c->suf[t]);
-            out[16] = k->kind < 5 ? f17[k->kind] : feat(17, k->kind);
-            out[17] = f18[inq];
-            out[18] = f19[posb];
-            out[19] = f20; out[20] = f21; out[21] = f22; out[22] = f23; out[23] = f24;
-            out[24] = f25[((fl & FLAG_REPEATED) != 0) | ((fl & FLAG_REPEATED3) != 0) << 1];
-            out[25] = f26[(fl & FLAG_BIGRAM_REPEATED) != 0];
-            out[26] = f30[(fl & FLAG_ALLCAPS) != 0];
-            out[27] = feat(31, mlw2 ^ (inq * 31));
-            out[28] = feat2(32, stm1, c->stem[t]);
-            out[29] = f33[posb == 0];
-            out[30] = f34[qdist];
-            out[31] = feat(35, mix64(mlw1 ^ lw[2]) ^ (lw[3] * 31));
-            out += 32;
+            out[1] = feat(13, mlw1 ^ (lw2 * 31));
+            out[2] = feat(14, mlw2 ^ (lw3 * 31));
+            out[3] = f18[inq];
+            out[4] = f19[posb];
+            out[5] = f20; out[6] = f21; out[7] = f22; out[8] = f23; out[9] = f24;
+            out[10] = f25[((fl & FLAG_REPEATED) != 0) | ((fl & FLAG_REPEATED3) != 0) << 1];
+            out[11] = f26[(fl & FLAG_BIGRAM_REPEATED) != 0];
+            out[12] = feat(31, mlw2 ^ (inq * 31));
+            out[13] = feat2(32, stm1, c->stem[t]);
+            out[14] = f33[posb == 0];
+            out[15] = f34[qdist];
+            out[16] = feat(35, mix64(mlw1 ^ lw2) ^ (lw3 * 31));
+            out += 17;
             if (sentence_score) {
                 out[0] = f38; out[1] = f39[posb]; out[2] = f40[inq];
-                out += 3;
-            }
-            /* Neighbours' clusters and the full path were tried and did not
-             * help on dev (bench/RESULTS.md); the word's own prefixes do. */
-            if (has_clusters && c->cl4[t]) {
-                out[0] = feat(27, c->cl4[t]); out[1] = feat(28, c->cl8[t]); out[2] = feat(29, c->cl12[t]);
                 out += 3;
             }
         }
@@ -498,6 +539,16 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
     s->n = (size_t)(out - s->hashes);
     s->offs[T] = (uint32_t)s->n;
     return SLANT_OK;
+}
+
+slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
+                         const tok_doc *d, const float *sentence_score, feat_seq *s) {
+    return token_features(c, r, text, d, sentence_score, s, 1);
+}
+
+slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
+                          const float *sentence_score, feat_seq *s) {
+    return token_features(c, NULL, text, d, sentence_score, s, 0);
 }
 
 slant_status feat_extract(feat_ctx *c, const feat_resources *r, const char *text,

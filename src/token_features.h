@@ -62,6 +62,36 @@ slant_status feat_sentence(feat_ctx *c, const char *text, const tok_doc *d, size
 slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
                          const tok_doc *d, const float *sentence_score, feat_seq *s);
 
+/* ---- the same features split for inference (tagger.c) ----
+ * A token's features are of two kinds. Word templates depend on one token
+ * of the window alone (its word, stem, shape, affixes, cluster) and the
+ * position it is seen from; context templates are the rest (neighbours
+ * together, quotes, the sentence, the article). feat_tokens writes, per
+ * token t, the word templates of t-2..t+2 and then t's context templates;
+ * a tagger can instead add up each word's word-template weights once and
+ * reuse the sums wherever the same word recurs. */
+
+#define FEAT_WORD_MAX 10              /* most word-template hashes per call */
+#define FEAT_OUTSIDE ((size_t)-1)     /* a window position outside the article */
+#define FEAT_MEMO_SLOTS 32768u        /* slots of the per-context word memo */
+#define FEAT_NO_SLOT UINT32_MAX
+
+/* Writes the word-template hashes of token t (or FEAT_OUTSIDE) as seen
+ * from the token `off` positions away (-2..2; t is then that token's
+ * t+off) into out; returns how many (at most FEAT_WORD_MAX). Valid after
+ * feat_prepare on the article; r may be NULL. */
+size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, uint64_t *out);
+
+/* feat_tokens without the word templates. */
+slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
+                          const float *sentence_score, feat_seq *s);
+
+/* Tokens with the same bytes and kind share a memo slot (< FEAT_MEMO_SLOTS),
+ * or have none (FEAT_NO_SLOT). After feat_prepare, a slot names the same
+ * word as in earlier articles as long as feat_word_epoch is unchanged. */
+uint32_t feat_word_slot(const feat_ctx *c, size_t t);
+uint32_t feat_word_epoch(const feat_ctx *c);
+
 /* Hash of a lower-cased word, as feat_clusters.word_hash expects. */
 uint64_t feat_word_hash(const char *lower, size_t len);
 

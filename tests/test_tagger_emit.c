@@ -1,0 +1,132 @@
+/*
+ * The tagger's fast emissions (tagger.c: word-template sums cached per word
+ * across articles) against the training path's plain ones (feat_tokens:
+ * every hash looked up and summed per token), with the bundled model. Both
+ * must agree whatever the cache holds: a cold cache, one warmed by other
+ * articles, a memo that starts again, and a second model sharing the work.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "tagger.h"
+#include "test.h"
+
+static slant_model *model;
+static char *example;
+static size_t example_len;
+
+/* emit[t*L+y] by the training path: every feature of feat_tokens. */
+static double *plain_emissions(const slant_model *m, const char *text, const tok_doc *d) {
+    const tagger_model *tm = &m->tagger;
+    size_t L = (size_t)tm->L, T = d->n_tokens;
+    feat_ctx *c = feat_ctx_new();
+    feat_seq s;
+    feat_seq_init(&s);
+    double *emit = calloc(T * L + 1, sizeof *emit);
+    if (!c || !emit || feat_prepare(c, text, d) != SLANT_OK ||
+        feat_tokens(c, &m->resources, text, d, NULL, &s) != SLANT_OK) {
+        free(emit);
+        emit = NULL;
+    }
+    for (size_t t = 0; emit && t < T; t++)
+        for (uint32_t k = s.offs[t]; k < s.offs[t + 1]; k++) {
+            uint32_t row = feat_table_find(&tm->table, s.hashes[k]);
+            if (row == UINT32_MAX) continue;
+            for (size_t y = 0; y < L; y++) emit[t * L + y] += (double)tm->w[(size_t)row * L + y];
+        }
+    feat_seq_fini(&s);
+    feat_ctx_free(c);
+    return emit;
+}
+
+/* Tags text with w and checks w->emit against the plain sums; returns the
+ * number of tokens compared. */
+static size_t check_against_plain(const slant_model *m, tagger_work *w, const char *text) {
+    tok_doc d;
+    tok_doc_init(&d);
+    size_t T = 0;
+    CHECK(tok_tokenize(text, strlen(text), &d) == SLANT_OK);
+    CHECK(tagger_marginals(m, w, text, &d) == SLANT_OK);
+    double *plain = plain_emissions(m, text, &d);
+    CHECK(plain != NULL);
+    size_t L = (size_t)m->tagger.L, bad = 0;
+    T = d.n_tokens;
+    for (size_t i = 0; plain && i < T * L; i++)
+        if (!(fabs(w->emit[i] - plain[i]) <= 1e-9 * (1 + fabs(plain[i])))) bad++;
+    CHECK_EQ_INT(bad, 0);
+    free(plain);
+    tok_doc_fini(&d);
+    return T;
+}
+
+static void cached_emissions_should_equal_plain_ones_cold_and_warm(void) {
+    tagger_work w;
+    CHECK(tagger_work_init(&w) == SLANT_OK);
+    size_t T = check_against_plain(model, &w, example);          /* cold */
+    CHECK(T > 100);
+    CHECK_EQ_INT(check_against_plain(model, &w, example), T);   /* every word cached */
+    /* Words of the example in new company and at the article's edges. */
+    CHECK(check_against_plain(model, &w, "Harbor bill! \"Bill\" harbor, the bill? HARBOR") > 0);
+    CHECK(check_against_plain(model, &w, "x") == 1);
+    CHECK(check_against_plain(model, &w, "") == 0);
+    tagger_work_fini(&w);
+}
+
+/* More distinct words than the memo holds: it starts again between
+ * articles, and sums cached before must not be taken for new words. */
+static void emissions_should_survive_the_word_memo_starting_again(void) {
+    tagger_work w;
+    CHECK(tagger_work_init(&w) == SLANT_OK);
+    size_t words = FEAT_MEMO_SLOTS / 2 + 5000, cap = words * 12 + 1;
+    char *big = malloc(cap);
+    CHECK(big != NULL);
+    if (!big) return;
+    size_t o = 0;
+    for (size_t i = 0; i < words; i++) o += (size_t)snprintf(big + o, cap - o, "w%zux%s", i * 7919, i % 9 ? " " : ". ");
+    for (int round = 0; round < 3; round++) {
+        CHECK(check_against_plain(model, &w, example) > 0);
+        CHECK(check_against_plain(model, &w, big) >= words);
+    }
+    free(big);
+    tagger_work_fini(&w);
+}
+
+/* One work, two models with different weights: sums cached for one must
+ * never serve the other. */
+static void a_work_shared_by_two_models_should_use_each_models_weights(void) {
+    slant_model *other = NULL;
+    slant_error err;
+    CHECK(slant_model_load("models/default.slant", &other, &err) == SLANT_OK);
+    if (!other) return;
+    for (size_t i = 0; i < other->tagger.n_feat * (size_t)other->tagger.L; i++) other->tagger.w[i] *= 0.5f;
+    tagger_model_changed(&other->tagger);
+    tagger_work w;
+    CHECK(tagger_work_init(&w) == SLANT_OK);
+    for (int round = 0; round < 2; round++) {
+        check_against_plain(model, &w, example);
+        check_against_plain(other, &w, example);
+    }
+    tagger_work_fini(&w);
+    slant_model_free(other);
+}
+
+int main(void) {
+    slant_error err;
+    if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
+        fprintf(stderr, "cannot load models/default.slant: %s\n", err.message);
+        return 1;
+    }
+    FILE *f = fopen("examples/harbor-bill.txt", "rb");
+    if (!f) { fprintf(stderr, "cannot open examples/harbor-bill.txt\n"); return 1; }
+    example = calloc(1, 1 << 16);
+    example_len = example ? fread(example, 1, (1 << 16) - 1, f) : 0;
+    fclose(f);
+    TEST(cached_emissions_should_equal_plain_ones_cold_and_warm);
+    TEST(emissions_should_survive_the_word_memo_starting_again);
+    TEST(a_work_shared_by_two_models_should_use_each_models_weights);
+    free(example);
+    slant_model_free(model);
+    return test_summary("tagger_emit");
+}
