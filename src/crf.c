@@ -21,6 +21,7 @@
  * for L <= CRF_FAST_L; larger L takes the plain logsumexp path throughout.
  */
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include "crf.h"
@@ -273,6 +274,71 @@ double crf_forward_backward(int T, int L, const double *emit,
             marg[k] = exp(alpha[k] + beta[k] - log_z);
     }
     return log_z;
+}
+
+/* ---- scaled marginals (tagging) ---- */
+
+/* Probability space with a normaliser per step (Rabiner 1989, sec. V.A):
+ * a[t] = e[t] * (a[t-1] E) / c[t], b[t] = E (e[t+1] * b[t+1]) / c[t+1],
+ * marg[t] = a[t] * b[t], with e[t][y] = exp(emit[t][y] - max_y emit[t]) and
+ * E = exp(trans - max trans): L exp() per token and no log(), against 2L of
+ * each for the log-space pair. Any constant factor of e[t] or E cancels in
+ * the normalisers. Gives up (returns 0) when a normaliser is not a normal
+ * positive number, which only scores hundreds apart or forbidden
+ * transitions can cause; the caller then takes the exact log-space path. */
+int crf_marginals_scaled(int T, int L, const double *emit, const double *trans,
+                         const double *start, double *marg, double *work) {
+    assert(L >= 1 && T >= 0);
+    if (T == 0) return 1;
+    if (L > CRF_FAST_L) return 0;
+    size_t Ls = (size_t)L, Ts = (size_t)T;
+    double E[CRF_FAST_L * CRF_FAST_L], s0[CRF_FAST_L], tmp[CRF_FAST_L];
+    double *e = work, *c = work + Ts * Ls;   /* T x L, then T */
+    double tm = max_of(trans, L * L), sm = max_of(start, L);
+    if (!isfinite(tm) || !isfinite(sm)) return 0;
+    for (size_t k = 0; k < Ls * Ls; k++) E[k] = exp(trans[k] - tm);
+    for (size_t y = 0; y < Ls; y++) s0[y] = exp(start[y] - sm);
+    for (size_t t = 0; t < Ts; t++) {
+        const double *em = emit + t * Ls;
+        double m = max_of(em, L);
+        if (!isfinite(m)) return 0;
+        for (size_t y = 0; y < Ls; y++) e[t * Ls + y] = exp(em[y] - m);
+    }
+    /* Forward into marg (it becomes a[t]). */
+    double *a = marg;
+    for (size_t t = 0; t < Ts; t++) {
+        double *at = a + t * Ls, sum = 0.0;
+        for (size_t j = 0; j < Ls; j++) {
+            double v;
+            if (t == 0) v = s0[j];
+            else {
+                v = 0.0;
+                for (size_t i = 0; i < Ls; i++) v += a[(t - 1) * Ls + i] * E[i * Ls + j];
+            }
+            at[j] = v * e[t * Ls + j];
+            sum += at[j];
+        }
+        if (!(sum >= DBL_MIN && sum <= DBL_MAX)) return 0;
+        c[t] = sum;
+        for (size_t j = 0; j < Ls; j++) at[j] /= sum;
+    }
+    /* Backward, multiplied into a[t] as it goes: b[T-1] = 1. */
+    double b[CRF_FAST_L];
+    for (size_t y = 0; y < Ls; y++) b[y] = 1.0;
+    for (size_t t = Ts; t-- > 0;) {
+        double *mt = marg + t * Ls, sum = 0.0;
+        for (size_t y = 0; y < Ls; y++) { mt[y] *= b[y]; sum += mt[y]; }
+        if (!(sum >= DBL_MIN && sum <= DBL_MAX)) return 0;
+        for (size_t y = 0; y < Ls; y++) mt[y] /= sum;   /* 1 up to rounding */
+        if (t == 0) break;
+        for (size_t j = 0; j < Ls; j++) tmp[j] = e[t * Ls + j] * b[j] / c[t];
+        for (size_t i = 0; i < Ls; i++) {
+            double v = 0.0;
+            for (size_t j = 0; j < Ls; j++) v += E[i * Ls + j] * tmp[j];
+            b[i] = v;
+        }
+    }
+    return 1;
 }
 
 /* ---- expected transitions ---- */

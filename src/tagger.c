@@ -231,6 +231,15 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
         }
     }
     if (T == 0) return SLANT_OK;
+    /* P(inside) = 1 - P(O); the scaled kernel serves every ordinary article,
+     * the log-space one any whose scores it cannot take. */
+    if (crf_marginals_scaled((int)T, L, w->emit, tm->trans, tm->start, w->alpha, w->beta)) {
+        for (size_t t = 0; t < T; t++) {
+            double p = 1.0 - w->alpha[t * (size_t)L];
+            w->p_span[t] = p > 0 ? (p < 1 ? p : 1) : 0;
+        }
+        return SLANT_OK;
+    }
     double log_z = crf_forward_backward((int)T, L, w->emit, tm->trans, tm->start,
                                         w->alpha, w->beta, NULL);
     for (size_t t = 0; t < T; t++) {

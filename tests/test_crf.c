@@ -132,6 +132,42 @@ static void marginals_should_sum_to_one_and_equal_brute_force(void) {
     }
 }
 
+static void scaled_marginals_should_equal_brute_force(void) {
+    for (int L = 1; L <= 4; L++)
+        for (int T = 1; T <= 5; T++) {
+            double emit[MAX_T * MAX_L], trans[MAX_L * MAX_L], start[MAX_L];
+            double marg[MAX_T * MAX_L], work[MAX_T * MAX_L + MAX_T];
+            brute b;
+            fill(emit, T * L, -6, 6);
+            fill(trans, L * L, -3, 3);
+            fill(start, L, -2, 2);
+            brute_force(T, L, emit, trans, start, &b);
+            CHECK_EQ_INT(crf_marginals_scaled(T, L, emit, trans, start, marg, work), 1);
+            for (int k = 0; k < T * L; k++) CHECK_NEAR(marg[k], b.marg[k], 1e-12);
+        }
+}
+
+/* Forbidden transitions and scores thousands apart: probability space
+ * either still gets the exact answer or gives up, never returns wrong
+ * numbers. */
+static void scaled_marginals_should_be_exact_or_give_up_on_extreme_scores(void) {
+    const int L = 3, T = 3;
+    double emit[MAX_T * MAX_L] = {0}, trans[MAX_L * MAX_L] = {0}, start[MAX_L] = {0};
+    double marg[MAX_T * MAX_L], work[MAX_T * MAX_L + MAX_T];
+    double alpha[MAX_T * MAX_L], beta[MAX_T * MAX_L], exact[MAX_T * MAX_L];
+    int gave_up = 0;
+    for (int c = 0; c < 3; c++) {
+        if (c == 0) trans[0 * L + 2] = -INFINITY;   /* O -> I forbidden */
+        if (c == 1) { emit[1 * L + 2] = 2000; trans[0 * L + 2] = -2000; emit[0] = 3000; }
+        if (c == 2) start[1] = -INFINITY;
+        crf_forward_backward(T, L, emit, trans, start, alpha, beta, exact);
+        if (!crf_marginals_scaled(T, L, emit, trans, start, marg, work)) { gave_up++; continue; }
+        for (int k = 0; k < T * L; k++) CHECK_NEAR(marg[k], exact[k], 1e-9);
+    }
+    CHECK(gave_up >= 1);   /* scores 2000 apart underflow in probability space */
+    CHECK_EQ_INT(crf_marginals_scaled(0, L, emit, trans, start, marg, work), 1);
+}
+
 static void expected_transitions_should_equal_brute_force_pair_marginals(void) {
     const int L = 3, T = 5;
     double emit[MAX_T * MAX_L], trans[MAX_L * MAX_L], start[MAX_L];
@@ -222,6 +258,8 @@ int main(void) {
     TEST(viterbi_should_return_zero_for_an_empty_sequence);
     TEST(log_z_should_equal_brute_force_logsumexp);
     TEST(marginals_should_sum_to_one_and_equal_brute_force);
+    TEST(scaled_marginals_should_equal_brute_force);
+    TEST(scaled_marginals_should_be_exact_or_give_up_on_extreme_scores);
     TEST(expected_transitions_should_equal_brute_force_pair_marginals);
     TEST(forward_backward_should_stay_exact_with_forbidden_and_huge_scores);
     TEST(forward_backward_should_handle_many_labels);
