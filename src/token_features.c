@@ -26,7 +26,7 @@
 #include <utf8proc.h>
 #include "token_features.h"
 #include "util/mix64.h"
-#include "util/u64_sorted.h"
+#include "util/u64_counts.h"
 
 /* Words are memoised per context: news repeats its words, and lower-casing,
  * shapes and above all the Snowball stemmer were most of feat_prepare's
@@ -64,7 +64,7 @@ struct feat_ctx {
     uint8_t *kind;                /* T: tok_kind */
     uint8_t *in_quote;            /* T: 1 inside a quotation */
     uint8_t *flags;               /* T: FLAG_* */
-    uint64_t *sorted;             /* 2T: scratch for repetition counts */
+    u64_counts counts;            /* repetition counts of the article */
     size_t cap;                   /* capacity of the per-token arrays */
 };
 
@@ -178,7 +178,7 @@ void feat_ctx_free(feat_ctx *c) {
     free(c->mlow);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
     free(c->slot); free(c->kind);
-    free(c->in_quote); free(c->flags); free(c->sorted);
+    free(c->in_quote); free(c->flags); u64_counts_fini(&c->counts);
     free(c);
 }
 
@@ -204,9 +204,6 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
     q = realloc(c->flags, cap);
     if (!q) return 0;
     c->flags = q;
-    uint64_t *s = realloc(c->sorted, 2 * cap * sizeof *s);
-    if (!s) return 0;
-    c->sorted = s;
     c->cap = cap;
     return 1;
 }
@@ -313,24 +310,22 @@ slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     }
 
     /* Repetition: content words and bigrams that recur in the article. */
-    size_t nw = 0;
+    if (!u64_counts_reset(&c->counts, T)) return SLANT_ENOMEM;
     for (size_t t = 0; t < T; t++)
-        if (c->flags[t] & FLAG_CONTENT) c->sorted[nw++] = c->stem[t];
-    u64_sort(c->sorted, nw);
+        if (c->flags[t] & FLAG_CONTENT) u64_counts_add(&c->counts, c->stem[t]);
     for (size_t t = 0; t < T; t++) {
         if (!(c->flags[t] & FLAG_CONTENT)) continue;
-        size_t k = u64_count_sorted(c->sorted, nw, c->stem[t]);
+        uint32_t k = u64_counts_get(&c->counts, c->stem[t]);
         if (k >= 2) c->flags[t] |= FLAG_REPEATED;
         if (k >= 3) c->flags[t] |= FLAG_REPEATED3;
     }
-    size_t nb = 0;
+    if (!u64_counts_reset(&c->counts, T)) return SLANT_ENOMEM;
     for (size_t t = 0; t + 1 < T; t++)
         if (d->tokens[t].kind == TOK_WORD && d->tokens[t + 1].kind == TOK_WORD)
-            c->sorted[nb++] = c->mlow[t] ^ c->lower[t + 1];
-    u64_sort(c->sorted, nb);
+            u64_counts_add(&c->counts, c->mlow[t] ^ c->lower[t + 1]);
     for (size_t t = 0; t + 1 < T; t++)
         if (d->tokens[t].kind == TOK_WORD && d->tokens[t + 1].kind == TOK_WORD &&
-            u64_count_sorted(c->sorted, nb, c->mlow[t] ^ c->lower[t + 1]) >= 2) {
+            u64_counts_get(&c->counts, c->mlow[t] ^ c->lower[t + 1]) >= 2) {
             c->flags[t] |= FLAG_BIGRAM_REPEATED;
             c->flags[t + 1] |= FLAG_BIGRAM_REPEATED;
         }
