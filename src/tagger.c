@@ -69,7 +69,7 @@ static int grow_tokens(tagger_work *w, size_t T) {
 /* ---- emissions ---- */
 
 #define EMIT_BLOCK 8      /* tokens looked up ahead of their sums */
-#define EMIT_PREFETCH 16  /* hashes between a slot's prefetch and its probe */
+#define EMIT_PREFETCH 32  /* hashes between a slot's prefetch and its probe */
 
 /* emit[t*L+y] = sum, in feature order, of the weights w[row*L+y] of token
  * t's known features. ids: fs->n scratch rows; id_offs: T+1 scratch. */
@@ -140,6 +140,8 @@ static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double 
     }
 }
 
+#define WORD_PREFETCH 8   /* tokens between a word's prefetch and its use */
+
 /* Points w->sums_of[t] at the sums of every token's word, computing those
  * not cached under the current model and memo. */
 static slant_status article_word_sums(const slant_model *m, tagger_work *w, size_t T) {
@@ -169,6 +171,17 @@ static slant_status article_word_sums(const slant_model *m, tagger_work *w, size
         word_sums(m, c, FEAT_OUTSIDE, w->outside);
     }
     for (size_t t = 0; t < T; t++) {
+#if defined(__GNUC__)
+        /* The cache is megabytes: fetch a few words ahead. */
+        if (t + WORD_PREFETCH < T) {
+            uint32_t ahead = feat_word_slot(c, t + WORD_PREFETCH);
+            if (ahead != FEAT_NO_SLOT) {
+                const double *p = w->word_sums + (size_t)ahead * L5;
+                __builtin_prefetch(&w->stamp[ahead]);
+                for (size_t b = 0; b < L5 * sizeof *p; b += 64) __builtin_prefetch((const char *)p + b);
+            }
+        }
+#endif
         uint32_t slot = feat_word_slot(c, t);
         double *s;
         if (slot == FEAT_NO_SLOT) {

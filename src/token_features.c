@@ -37,6 +37,7 @@
  * happens only between articles, so callers can key their own per-word
  * results by slot (tagger.c does). */
 #define MEMO_MAX_WORD 64u          /* longer tokens are computed every time */
+#define MEMO_AHEAD 16u             /* tokens between a slot's prefetch and its use */
 #define MEMO_FILL (FEAT_MEMO_SLOTS / 2)
 #define MEMO_CHARS ((size_t)MEMO_FILL * 16)
 typedef struct {
@@ -61,6 +62,7 @@ struct feat_ctx {
     uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
     uint64_t *mlow;               /* T: mix64(lower), shared by the bigram templates */
     uint32_t *slot;               /* T: memo slot of the token, FEAT_NO_SLOT if none */
+    uint64_t *key;                /* T: memo key of the token (word_key) */
     uint8_t *kind;                /* T: tok_kind */
     uint8_t *in_quote;            /* T: 1 inside a quotation */
     uint8_t *flags;               /* T: FLAG_* */
@@ -177,7 +179,7 @@ void feat_ctx_free(feat_ctx *c) {
     free(c->memo.slots); free(c->memo.chars);
     free(c->mlow);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
-    free(c->slot); free(c->kind);
+    free(c->slot); free(c->kind); free(c->key);
     free(c->in_quote); free(c->flags); u64_counts_fini(&c->counts);
     free(c);
 }
@@ -186,7 +188,7 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
     if (T <= c->cap) return 1;
     size_t cap = c->cap ? c->cap : 1024;
     while (cap < T) cap *= 2;
-    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf, &c->mlow};
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->shape, &c->pre, &c->suf, &c->mlow, &c->key};
     for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
         uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
         if (!p) return 0;
@@ -278,15 +280,33 @@ slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
         m->epoch++;
     }
 
-    /* Pass 1: per-token hashes, from the memo or computed and remembered. */
+    /* Pass 1: per-token hashes, from the memo or computed and remembered.
+     * The memo is megabytes, so every token's key comes first, and the
+     * loop fetches the home slot of the token MEMO_AHEAD tokens on and the
+     * stored bytes of the one MEMO_AHEAD / 2 on (its slot is there by then). */
     for (size_t t = 0; t < T; t++) {
+        const tok_token *k = &d->tokens[t];
+        c->key[t] = word_key(text + k->start, k->end - k->start, (tok_kind)k->kind);
+    }
+    for (size_t t = 0; t < T; t++) {
+#if defined(__GNUC__)
+        if (t + MEMO_AHEAD < T) {
+            uint64_t a = c->key[t + MEMO_AHEAD];
+            __builtin_prefetch(&m->slots[(size_t)(a ^ (a >> 29)) & (FEAT_MEMO_SLOTS - 1)]);
+        }
+        if (t + MEMO_AHEAD / 2 < T) {
+            uint64_t a = c->key[t + MEMO_AHEAD / 2];
+            const memo_slot *h = &m->slots[(size_t)(a ^ (a >> 29)) & (FEAT_MEMO_SLOTS - 1)];
+            if (h->key == a) __builtin_prefetch(m->chars + h->off);
+        }
+#endif
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
         size_t n = k->end - k->start;
         c->kind[t] = (uint8_t)k->kind;
         c->slot[t] = FEAT_NO_SLOT;
         if (n > MEMO_MAX_WORD) { word_values(c, p, n, (tok_kind)k->kind, t); continue; }
-        uint64_t key = word_key(p, n, k->kind);
+        uint64_t key = c->key[t];
         size_t i = (size_t)(key ^ (key >> 29)) & (FEAT_MEMO_SLOTS - 1);
         const memo_slot *e;
         for (e = &m->slots[i]; e->key; i = (i + 1) & (FEAT_MEMO_SLOTS - 1), e = &m->slots[i])
