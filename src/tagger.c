@@ -150,8 +150,8 @@ static slant_status article_word_sums(const slant_model *m, tagger_work *w, size
     const feat_ctx *c = w->fctx;
     if (!w->word_sums || w->sums_L < tm->L) {
         free(w->word_sums); free(w->stamp);
-        w->word_sums = malloc(FEAT_MEMO_SLOTS * L5 * sizeof *w->word_sums);
-        w->stamp = calloc(FEAT_MEMO_SLOTS, sizeof *w->stamp);
+        w->word_sums = malloc(WORD_MEMO_SLOTS * L5 * sizeof *w->word_sums);
+        w->stamp = calloc(WORD_MEMO_SLOTS, sizeof *w->stamp);
         w->gen = 0;
         if (!w->word_sums || !w->stamp) {
             free(w->word_sums); free(w->stamp);
@@ -163,7 +163,7 @@ static slant_status article_word_sums(const slant_model *m, tagger_work *w, size
     }
     if (w->model_uid != tm->uid || w->epoch != feat_word_epoch(c) || w->gen == 0) {
         if (++w->gen == 0) {   /* wrapped: no stamp may look current */
-            memset(w->stamp, 0, FEAT_MEMO_SLOTS * sizeof *w->stamp);
+            memset(w->stamp, 0, WORD_MEMO_SLOTS * sizeof *w->stamp);
             w->gen = 1;
         }
         w->model_uid = tm->uid;
@@ -175,7 +175,7 @@ static slant_status article_word_sums(const slant_model *m, tagger_work *w, size
         /* The cache is megabytes: fetch a few words ahead. */
         if (t + WORD_PREFETCH < T) {
             uint32_t ahead = feat_word_slot(c, t + WORD_PREFETCH);
-            if (ahead != FEAT_NO_SLOT) {
+            if (ahead != WORD_MEMO_NONE) {
                 const double *p = w->word_sums + (size_t)ahead * L5;
                 __builtin_prefetch(&w->stamp[ahead]);
                 for (size_t b = 0; b < L5 * sizeof *p; b += 64) __builtin_prefetch((const char *)p + b);
@@ -184,7 +184,7 @@ static slant_status article_word_sums(const slant_model *m, tagger_work *w, size
 #endif
         uint32_t slot = feat_word_slot(c, t);
         double *s;
-        if (slot == FEAT_NO_SLOT) {
+        if (slot == WORD_MEMO_NONE) {
             s = w->tok_sums + t * L5;
             word_sums(m, c, t, s);
         } else {

@@ -10,6 +10,7 @@
 #include "model.h"
 #include "tokenize.h"
 #include "token_features.h"
+#include "word_memo.h"
 
 #define TAGGER_SENT_FEATS 2048
 
@@ -21,8 +22,8 @@ typedef struct {
      * it at offset o (the token o positions before it). Cached by memo slot
      * across articles; a slot's sums are valid while stamp[slot] == gen,
      * and gen moves on when the model (uid) or the memo (epoch) changes. */
-    double *word_sums;                 /* FEAT_MEMO_SLOTS x 5L, or NULL */
-    uint32_t *stamp;                   /* FEAT_MEMO_SLOTS */
+    double *word_sums;                 /* WORD_MEMO_SLOTS x 5L, or NULL */
+    uint32_t *stamp;                   /* WORD_MEMO_SLOTS */
     int sums_L;                        /* L word_sums is sized for */
     uint32_t gen, epoch;
     uint64_t model_uid;

@@ -25,40 +25,27 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 #include "token_features.h"
+#include "word_memo.h"
 #include "util/mix64.h"
 #include "util/u64_counts.h"
 
-/* Words are memoised per context: news repeats its words, and lower-casing,
- * shapes and above all the Snowball stemmer were most of feat_prepare's
- * cost (bench/RESULTS.md). The memo maps a token's exact bytes and kind
- * (a hash, then the bytes themselves, so hash collisions cannot change a
- * result) to everything pass 1 computes from the token alone. A slot keeps
- * naming the same word until the memo starts again (a new epoch), which
- * happens only between articles, so callers can key their own per-word
- * results by slot (tagger.c does). */
-#define MEMO_MAX_WORD 64u          /* longer tokens are computed every time */
-#define MEMO_AHEAD 16u             /* tokens between a slot's prefetch and its use */
-#define MEMO_FILL (FEAT_MEMO_SLOTS / 2)
-#define MEMO_CHARS ((size_t)MEMO_FILL * 16)
+/* Words are memoised per context (word_memo.h): lower-casing, shapes and
+ * above all the Snowball stemmer were most of feat_prepare's cost
+ * (bench/RESULTS.md), and news repeats its words. A memo slot keeps what
+ * pass 1 computes from the token alone. */
 typedef struct {
-    uint64_t key;                  /* word_key of the token, 0 = empty slot */
     uint64_t lower, mlow, stem, shape, pre, suf;  /* as in feat_ctx */
-    uint32_t off;                  /* the token's bytes in chars */
-    uint8_t len;                   /* their length */
     uint8_t flags;                 /* the token's own FLAG_* */
-} memo_slot;
-typedef struct {
-    memo_slot *slots;              /* FEAT_MEMO_SLOTS */
-    char *chars;                   /* MEMO_CHARS: tokens' bytes, concatenated */
-    size_t n, n_chars;             /* slots used, bytes used of chars */
-    uint32_t epoch;                /* bumped each time the memo starts again */
-} word_memo;
+} word_values_t;
+
+#define MEMO_AHEAD 16u             /* tokens between a slot's prefetch and its use */
 
 enum { WORD_STOP = 1, WORD_P1 = 2, WORD_P2 = 4 };   /* word classes of a lower-cased word */
 
 struct feat_ctx {
     struct sb_stemmer *stemmer;   /* not thread-safe: one per context */
-    word_memo memo;               /* token bytes -> its pass-1 values */
+    word_memo *memo;              /* token -> slot of vals */
+    word_values_t *vals;          /* WORD_MEMO_SLOTS: pass-1 values by slot */
     uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
     uint64_t *mlow;               /* T: mix64(lower), shared by the bigram templates */
     uint32_t *slot;               /* T: memo slot of the token, FEAT_NO_SLOT if none */
@@ -167,16 +154,16 @@ feat_ctx *feat_ctx_new(void) {
     feat_ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stemmer = sb_stemmer_new("english", NULL);
-    c->memo.slots = calloc(FEAT_MEMO_SLOTS, sizeof *c->memo.slots);
-    c->memo.chars = malloc(MEMO_CHARS);
-    if (!c->stemmer || !c->memo.slots || !c->memo.chars) { feat_ctx_free(c); return NULL; }
+    c->memo = word_memo_new();
+    c->vals = malloc(WORD_MEMO_SLOTS * sizeof *c->vals);
+    if (!c->stemmer || !c->memo || !c->vals) { feat_ctx_free(c); return NULL; }
     return c;
 }
 
 void feat_ctx_free(feat_ctx *c) {
     if (!c) return;
     if (c->stemmer) sb_stemmer_delete(c->stemmer);
-    free(c->memo.slots); free(c->memo.chars);
+    word_memo_free(c->memo); free(c->vals);
     free(c->mlow);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
     free(c->slot); free(c->kind); free(c->key);
@@ -261,72 +248,39 @@ static void word_values(feat_ctx *c, const char *p, size_t n, tok_kind kind, siz
     c->flags[t] = f;
 }
 
-/* The memo key of a token: its bytes and kind. Never 0 (an empty slot). */
-static uint64_t word_key(const char *p, size_t n, tok_kind kind) {
-    uint64_t k = hash_bytes(p, n) ^ ((uint64_t)kind + 1) * 0x9e3779b97f4a7c15ULL;
-    return k ? k : 1;
-}
-
 slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     size_t T = d->n_tokens;
     if (!ctx_reserve(c, T + 1)) return SLANT_ENOMEM;
-    word_memo *m = &c->memo;
-    /* Start again only between articles, so that slots stay valid for the
-     * whole article; an article too large for the room left is served
-     * partly unmemoised. */
-    if (m->n + T > MEMO_FILL && m->n > 0) {
-        memset(m->slots, 0, FEAT_MEMO_SLOTS * sizeof *m->slots);
-        m->n = m->n_chars = 0;
-        m->epoch++;
-    }
+    word_memo_begin(c->memo, T);
 
     /* Pass 1: per-token hashes, from the memo or computed and remembered.
-     * The memo is megabytes, so every token's key comes first, and the
-     * loop fetches the home slot of the token MEMO_AHEAD tokens on and the
-     * stored bytes of the one MEMO_AHEAD / 2 on (its slot is there by then). */
+     * The memo is megabytes, so every token's key comes first and the loop
+     * fetches a few tokens ahead. */
     for (size_t t = 0; t < T; t++) {
         const tok_token *k = &d->tokens[t];
-        c->key[t] = word_key(text + k->start, k->end - k->start, (tok_kind)k->kind);
+        c->key[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
     }
     for (size_t t = 0; t < T; t++) {
-#if defined(__GNUC__)
-        if (t + MEMO_AHEAD < T) {
-            uint64_t a = c->key[t + MEMO_AHEAD];
-            __builtin_prefetch(&m->slots[(size_t)(a ^ (a >> 29)) & (FEAT_MEMO_SLOTS - 1)]);
-        }
-        if (t + MEMO_AHEAD / 2 < T) {
-            uint64_t a = c->key[t + MEMO_AHEAD / 2];
-            const memo_slot *h = &m->slots[(size_t)(a ^ (a >> 29)) & (FEAT_MEMO_SLOTS - 1)];
-            if (h->key == a) __builtin_prefetch(m->chars + h->off);
-        }
-#endif
+        if (t + MEMO_AHEAD < T) word_memo_prefetch(c->memo, c->key[t + MEMO_AHEAD]);
+        if (t + MEMO_AHEAD / 2 < T) word_memo_prefetch_bytes(c->memo, c->key[t + MEMO_AHEAD / 2]);
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
         size_t n = k->end - k->start;
+        int added;
+        uint32_t slot = word_memo_find(c->memo, c->key[t], p, n, &added);
         c->kind[t] = (uint8_t)k->kind;
-        c->slot[t] = FEAT_NO_SLOT;
-        if (n > MEMO_MAX_WORD) { word_values(c, p, n, (tok_kind)k->kind, t); continue; }
-        uint64_t key = c->key[t];
-        size_t i = (size_t)(key ^ (key >> 29)) & (FEAT_MEMO_SLOTS - 1);
-        const memo_slot *e;
-        for (e = &m->slots[i]; e->key; i = (i + 1) & (FEAT_MEMO_SLOTS - 1), e = &m->slots[i])
-            if (e->key == key && e->len == n && memcmp(m->chars + e->off, p, n) == 0) break;
-        if (e->key) {   /* found; the kind is part of the key */
-            c->lower[t] = e->lower; c->mlow[t] = e->mlow; c->stem[t] = e->stem;
-            c->shape[t] = e->shape; c->pre[t] = e->pre; c->suf[t] = e->suf;
-            c->flags[t] = e->flags;
-            c->slot[t] = (uint32_t)i;
+        c->slot[t] = slot;
+        if (slot != WORD_MEMO_NONE && !added) {
+            const word_values_t *v = &c->vals[slot];
+            c->lower[t] = v->lower; c->mlow[t] = v->mlow; c->stem[t] = v->stem;
+            c->shape[t] = v->shape; c->pre[t] = v->pre; c->suf[t] = v->suf;
+            c->flags[t] = v->flags;
             continue;
         }
         word_values(c, p, n, (tok_kind)k->kind, t);
-        if (m->n >= MEMO_FILL || m->n_chars + n > MEMO_CHARS) continue;   /* full */
-        memo_slot *w = &m->slots[i];
-        *w = (memo_slot){key, c->lower[t], c->mlow[t], c->stem[t], c->shape[t], c->pre[t],
-                         c->suf[t], (uint32_t)m->n_chars, (uint8_t)n, c->flags[t]};
-        memcpy(m->chars + m->n_chars, p, n);
-        m->n_chars += n;
-        m->n++;
-        c->slot[t] = (uint32_t)i;
+        if (slot != WORD_MEMO_NONE)
+            c->vals[slot] = (word_values_t){c->lower[t], c->mlow[t], c->stem[t], c->shape[t],
+                                            c->pre[t], c->suf[t], c->flags[t]};
     }
 
     /* Repetition: content words and bigrams that recur in the article. */
@@ -454,7 +408,7 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
 }
 
 uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
-uint32_t feat_word_epoch(const feat_ctx *c) { return c->memo.epoch; }
+uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
 
 /* feat_tokens (words = 1) or feat_context (words = 0). */
 static slant_status token_features(feat_ctx *c, const feat_resources *r, const char *text,

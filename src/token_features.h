@@ -73,8 +73,6 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
 
 #define FEAT_WORD_MAX 10              /* most word-template hashes per call */
 #define FEAT_OUTSIDE ((size_t)-1)     /* a window position outside the article */
-#define FEAT_MEMO_SLOTS 32768u        /* slots of the per-context word memo */
-#define FEAT_NO_SLOT UINT32_MAX
 
 /* Writes the word-template hashes of token t (or FEAT_OUTSIDE) as seen
  * from the token `off` positions away (-2..2; t is then that token's
@@ -86,9 +84,10 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
 slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
                           const float *sentence_score, feat_seq *s);
 
-/* Tokens with the same bytes and kind share a memo slot (< FEAT_MEMO_SLOTS),
- * or have none (FEAT_NO_SLOT). After feat_prepare, a slot names the same
- * word as in earlier articles as long as feat_word_epoch is unchanged. */
+/* Tokens with the same bytes and kind share a slot of the context's word
+ * memo (word_memo.h: < WORD_MEMO_SLOTS), or have none (WORD_MEMO_NONE).
+ * After feat_prepare, a slot names the same word as in earlier articles as
+ * long as feat_word_epoch is unchanged. */
 uint32_t feat_word_slot(const feat_ctx *c, size_t t);
 uint32_t feat_word_epoch(const feat_ctx *c);
 

@@ -79,7 +79,7 @@ static void cached_emissions_should_equal_plain_ones_cold_and_warm(void) {
 static void emissions_should_survive_the_word_memo_starting_again(void) {
     tagger_work w;
     CHECK(tagger_work_init(&w) == SLANT_OK);
-    size_t words = FEAT_MEMO_SLOTS / 2 + 5000, cap = words * 12 + 1;
+    size_t words = WORD_MEMO_SLOTS / 2 + 5000, cap = words * 12 + 1;
     char *big = malloc(cap);
     CHECK(big != NULL);
     if (!big) return;

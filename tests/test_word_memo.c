@@ -1,0 +1,76 @@
+/* word_memo.h: slots name tokens by their bytes and kind, survive across
+ * articles until the memo starts again, and never mix up tokens. */
+#include <stdio.h>
+#include <string.h>
+#include "word_memo.h"
+#include "test.h"
+
+static uint32_t find(word_memo *m, const char *s, unsigned kind, int *added) {
+    return word_memo_find(m, word_memo_key(s, strlen(s), kind), s, strlen(s), added);
+}
+
+static void the_same_token_should_get_the_same_slot_across_articles(void) {
+    word_memo *m = word_memo_new();
+    CHECK(m != NULL);
+    if (!m) return;
+    int added;
+    word_memo_begin(m, 10);
+    uint32_t a = find(m, "tyrant", 0, &added);
+    CHECK(a < WORD_MEMO_SLOTS && added);
+    uint32_t b = find(m, "Tyrant", 0, &added);   /* bytes differ: another token */
+    CHECK(b != a && added);
+    uint32_t c = find(m, "tyrant", 2, &added);   /* another kind: another token */
+    CHECK(c != a && c != b && added);
+    word_memo_begin(m, 10);                      /* next article: plenty of room */
+    CHECK_EQ_INT(find(m, "tyrant", 0, &added), a);
+    CHECK(!added);
+    CHECK_EQ_INT(word_memo_epoch(m), 0);
+    word_memo_free(m);
+}
+
+/* Two tokens under one key (a hash collision) keep separate slots. */
+static void a_key_collision_should_not_return_another_tokens_slot(void) {
+    word_memo *m = word_memo_new();
+    if (!m) return;
+    int added;
+    word_memo_begin(m, 2);
+    uint64_t key = 12345;
+    uint32_t a = word_memo_find(m, key, "plucky", 6, &added);
+    uint32_t b = word_memo_find(m, key, "little", 6, &added);
+    CHECK(a != b && added);
+    CHECK_EQ_INT(word_memo_find(m, key, "plucky", 6, &added), a);
+    CHECK_EQ_INT(word_memo_find(m, key, "little", 6, &added), b);
+    word_memo_free(m);
+}
+
+static void a_full_memo_should_give_no_slot_then_start_again_between_articles(void) {
+    word_memo *m = word_memo_new();
+    if (!m) return;
+    int added;
+    char w[32];
+    word_memo_begin(m, 10);
+    uint32_t first = find(m, "first", 0, &added);
+    size_t none = 0;
+    for (unsigned i = 0; i < WORD_MEMO_SLOTS; i++) {   /* one article, more words than fit */
+        snprintf(w, sizeof w, "w%u", i);
+        none += find(m, w, 0, &added) == WORD_MEMO_NONE;
+    }
+    CHECK(none > 0 && none < WORD_MEMO_SLOTS);
+    CHECK_EQ_INT(find(m, "first", 0, &added), first);   /* still valid in this article */
+    word_memo_begin(m, 100);
+    CHECK_EQ_INT(word_memo_epoch(m), 1);
+    CHECK(find(m, "first", 0, &added) != WORD_MEMO_NONE);
+    CHECK(added);                                         /* a new epoch forgets */
+    char long_token[100];
+    memset(long_token, 'x', sizeof long_token - 1);
+    long_token[sizeof long_token - 1] = '\0';
+    CHECK_EQ_INT(find(m, long_token, 0, &added), WORD_MEMO_NONE);
+    word_memo_free(m);
+}
+
+int main(void) {
+    TEST(the_same_token_should_get_the_same_slot_across_articles);
+    TEST(a_key_collision_should_not_return_another_tokens_slot);
+    TEST(a_full_memo_should_give_no_slot_then_start_again_between_articles);
+    return test_summary("word_memo");
+}
