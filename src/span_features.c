@@ -44,30 +44,24 @@
 #include "util/mix64.h"
 #include "util/u64_sorted.h"
 #include "token_features.h"
+#include "word_memo.h"
 
 enum {
     F_CONTENT = 1, F_ALLCAPS = 2, F_CAPITAL = 4, F_QUOTE = 8, F_WORD = 16
 };
 
-/* Stems remembered across articles: Snowball stemming is most of
- * spf_article's cost (issue 8: ~1,800 instructions a word, against ~100 for
- * a lookup), and news reuses a small vocabulary. Keyed by the exact
- * lower-cased bytes, so the result is the stemmer's, never a hash guess.
- * Bounded: when half the slots are used it starts empty again. */
-#define MEMO_SLOTS 32768u          /* power of two */
-#define MEMO_MAX_WORD 64u          /* longer words are stemmed every time */
+/* What spf_article computes from a token alone, remembered per distinct
+ * token across articles (word_memo.h): lower-casing and above all Snowball
+ * stemming (~1,800 instructions a word) were most of its cost, and news
+ * reuses a small vocabulary. */
 typedef struct {
-    uint64_t word;                 /* feat_word_hash of the word, 0 = empty slot */
-    uint64_t stem;                 /* feat_word_hash of its stem */
-    uint32_t off;                  /* the word's bytes in chars */
-    uint8_t len;                   /* its length */
-    uint8_t stop;                  /* 1: a stop word */
-} memo_slot;
-typedef struct {
-    memo_slot *slots;              /* MEMO_SLOTS, NULL until first use */
-    char *chars;                   /* words, concatenated */
-    size_t n, n_chars;             /* slots used, bytes used of chars */
-} stem_memo;
+    uint64_t lower, stem;          /* as in spf_ctx */
+    uint8_t flags;                 /* F_* */
+} token_values;
+
+#define MEMO_AHEAD 16u             /* tokens between a slot's prefetch and its use */
+#define LOW_UNSET UINT32_MAX       /* lo_len: not lower-cased yet */
+#define CLUSTER_UNSET 0xFF         /* cdepth: not looked up yet */
 
 struct spf_ctx {
     struct sb_stemmer *stemmer;  /* not thread-safe: one per context */
@@ -76,6 +70,9 @@ struct spf_ctx {
     size_t cap;                  /* capacity of the per-token arrays */
     uint64_t *lower, *stem;      /* T: hashes of lower-cased form and stem */
     uint8_t *flags;              /* T: F_* */
+    /* Only spans' tokens need these, so they are filled on first use:
+     * cdepth CLUSTER_UNSET and lo_len LOW_UNSET mean not yet. */
+    const feat_clusters *clusters; /* borrowed word clusters, may be NULL */
     uint32_t *cpath;             /* T: cluster path bits, left-aligned */
     uint8_t *cdepth;             /* T: cluster depth, 0 = no cluster */
     uint32_t *lo_off, *lo_len;   /* T: each token's lower-cased bytes in low */
@@ -85,7 +82,9 @@ struct spf_ctx {
     uint64_t *title;             /* n_title sorted stems of title content tokens */
     size_t n_title;
     char *buf; size_t buf_cap;   /* span text for character n-grams */
-    stem_memo memo;              /* lower-cased word -> stem hash, content flag */
+    word_memo *memo;             /* token -> slot of vals */
+    token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
+    uint64_t *key;               /* T: memo keys */
     size_t n_batch, batch_cap;   /* spans of the batch (spf_batch) */
     uint32_t *b_first, *b_last;  /* n_batch: token range [first,last) */
     uint32_t *b_cps, *b_cpe;     /* n_batch: code points [start,end) */
@@ -181,17 +180,19 @@ spf_ctx *spf_ctx_new(void) {
     spf_ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stemmer = sb_stemmer_new("english", NULL);
-    if (!c->stemmer) { free(c); return NULL; }
+    c->memo = word_memo_new();
+    c->vals = malloc(WORD_MEMO_SLOTS * sizeof *c->vals);
+    if (!c->stemmer || !c->memo || !c->vals) { spf_ctx_free(c); return NULL; }
     return c;
 }
 
 void spf_ctx_free(spf_ctx *c) {
     if (!c) return;
-    sb_stemmer_delete(c->stemmer);
+    if (c->stemmer) sb_stemmer_delete(c->stemmer);
     free(c->lower); free(c->stem); free(c->flags); free(c->lo_off); free(c->lo_len);
     free(c->cpath); free(c->cdepth);
     free(c->low); free(c->content); free(c->title); free(c->buf);
-    free(c->memo.slots); free(c->memo.chars);
+    word_memo_free(c->memo); free(c->vals); free(c->key);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
     free(c->by_word); free(c->span_stems);
     free(c);
@@ -201,7 +202,7 @@ static int reserve(spf_ctx *c, size_t T) {
     if (T <= c->cap) return 1;
     size_t cap = c->cap ? c->cap : 1024;
     while (cap < T) cap *= 2;
-    uint64_t **u64[] = {&c->lower, &c->stem, &c->content, &c->title};
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->content, &c->title, &c->key};
     for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
         uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
         if (!p) return 0;
@@ -233,51 +234,6 @@ static int grow_chars(char **p, size_t *cap, size_t need) {
     return 1;
 }
 
-/* The stem hash of the lower-cased word low[0..ln) (hash = its
- * feat_word_hash) and whether it is a stop word, from the memo or computed
- * and remembered. Returns 0 on out of memory. */
-static int stem_of(spf_ctx *c, const char *low, size_t ln, uint64_t hash,
-                   uint64_t *stem, int *stop) {
-    stem_memo *m = &c->memo;
-    if (!m->slots && ln <= MEMO_MAX_WORD) {
-        m->slots = calloc(MEMO_SLOTS, sizeof *m->slots);
-        m->chars = malloc((size_t)(MEMO_SLOTS / 2) * 16);
-        if (!m->slots || !m->chars) {
-            free(m->slots); free(m->chars);
-            m->slots = NULL; m->chars = NULL;
-            return 0;
-        }
-    }
-    uint64_t key = hash ? hash : 1;   /* 0 marks an empty slot */
-    size_t i = (size_t)(key ^ (key >> 29)) & (MEMO_SLOTS - 1);
-    if (m->slots && ln <= MEMO_MAX_WORD) {
-        for (; m->slots[i].word; i = (i + 1) & (MEMO_SLOTS - 1)) {
-            const memo_slot *e = &m->slots[i];
-            if (e->word == key && e->len == ln && memcmp(m->chars + e->off, low, ln) == 0) {
-                *stem = e->stem;
-                *stop = e->stop;
-                return 1;
-            }
-        }
-    }
-    const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
-    *stem = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : hash;
-    *stop = is_stop(low, ln);
-    if (!st || !m->slots || ln > MEMO_MAX_WORD) return 1;
-    if (m->n >= MEMO_SLOTS / 2 || m->n_chars + ln > (size_t)(MEMO_SLOTS / 2) * 16) {
-        memset(m->slots, 0, MEMO_SLOTS * sizeof *m->slots);   /* full: start again */
-        m->n = m->n_chars = 0;
-        i = (size_t)(key ^ (key >> 29)) & (MEMO_SLOTS - 1);
-    }
-    memo_slot *e = &m->slots[i];
-    e->word = key; e->stem = *stem;
-    e->off = (uint32_t)m->n_chars; e->len = (uint8_t)ln; e->stop = (uint8_t)*stop;
-    memcpy(m->chars + m->n_chars, low, ln);
-    m->n_chars += ln;
-    m->n++;
-    return 1;
-}
-
 /* The cluster of the word with lower-case hash `word`: its path and depth
  * (0 when the word has none). */
 static void cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
@@ -288,47 +244,66 @@ static void cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, u
     if (lo < cl->n && cl->word_hash[lo] == word) { *path = cl->cluster[lo]; *depth = cl->depth[lo]; }
 }
 
+/* Token t's values computed from scratch. */
+static token_values compute_values(spf_ctx *c, const char *p, size_t n, tok_kind kind) {
+    char low[256];
+    size_t ln = feat_lower(p, n, low, sizeof low);
+    token_values v = {feat_word_hash(low, ln), 0, 0};
+    if (kind == TOK_WORD) {
+        const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
+        /* NULL: out of memory; the word stands for its stem. */
+        v.stem = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : v.lower;
+        v.flags |= F_WORD;
+        if (ln >= 4 && !is_stop(low, ln)) v.flags |= F_CONTENT;
+        unsigned char ch = (unsigned char)p[0];
+        if (ch >= 'A' && ch <= 'Z') v.flags |= F_CAPITAL;
+        int caps = n >= 2;
+        for (size_t i = 0; i < n && caps; i++)
+            if (!((unsigned char)p[i] >= 'A' && (unsigned char)p[i] <= 'Z')) caps = 0;
+        if (caps) v.flags |= F_ALLCAPS;
+    } else {
+        v.stem = v.lower;
+        if (kind == TOK_PUNCT && is_quote(p, n)) v.flags |= F_QUOTE;
+    }
+    return v;
+}
+
 slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
                          const feat_clusters *clusters) {
     size_t T = d->n_tokens;
-    char low[256];
     c->doc = NULL;
     c->n_batch = 0;
     if (!reserve(c, T + 1)) return SLANT_ENOMEM;
     c->low_len = 0;
     c->n_content = c->n_title = 0;
+    c->clusters = clusters;
+    word_memo_begin(c->memo, T);
     for (size_t t = 0; t < T; t++) {
+        const tok_token *k = &d->tokens[t];
+        c->key[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
+    }
+    for (size_t t = 0; t < T; t++) {
+        if (t + MEMO_AHEAD < T) word_memo_prefetch(c->memo, c->key[t + MEMO_AHEAD]);
+        if (t + MEMO_AHEAD / 2 < T) word_memo_prefetch_bytes(c->memo, c->key[t + MEMO_AHEAD / 2]);
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
         size_t n = k->end - k->start;
-        size_t ln = feat_lower(p, n, low, sizeof low);
-        if (!grow_chars(&c->low, &c->low_cap, c->low_len + ln + 1)) return SLANT_ENOMEM;
-        memcpy(c->low + c->low_len, low, ln);
-        c->lo_off[t] = (uint32_t)c->low_len;
-        c->lo_len[t] = (uint32_t)ln;
-        c->low_len += ln;
-        c->lower[t] = feat_word_hash(low, ln);
-        cluster_of(clusters, c->lower[t], &c->cpath[t], &c->cdepth[t]);
-        uint8_t f = 0;
-        if (k->kind == TOK_WORD) {
-            int stop;
-            if (!stem_of(c, low, ln, c->lower[t], &c->stem[t], &stop)) return SLANT_ENOMEM;
-            f |= F_WORD;
-            if (ln >= 4 && !stop) f |= F_CONTENT;
-            unsigned char ch = (unsigned char)p[0];
-            if (ch >= 'A' && ch <= 'Z') f |= F_CAPITAL;
-            int caps = n >= 2;
-            for (size_t i = 0; i < n && caps; i++)
-                if (!((unsigned char)p[i] >= 'A' && (unsigned char)p[i] <= 'Z')) caps = 0;
-            if (caps) f |= F_ALLCAPS;
-        } else {
-            c->stem[t] = c->lower[t];
-            if (k->kind == TOK_PUNCT && is_quote(p, n)) f |= F_QUOTE;
+        int added;
+        uint32_t slot = word_memo_find(c->memo, c->key[t], p, n, &added);
+        token_values v;
+        if (slot != WORD_MEMO_NONE && !added) v = c->vals[slot];
+        else {
+            v = compute_values(c, p, n, (tok_kind)k->kind);
+            if (slot != WORD_MEMO_NONE) c->vals[slot] = v;
         }
-        c->flags[t] = f;
-        if (f & F_CONTENT) {
-            c->content[c->n_content++] = c->stem[t];
-            if (k->sentence == 0) c->title[c->n_title++] = c->stem[t];
+        c->lower[t] = v.lower;
+        c->stem[t] = v.stem;
+        c->flags[t] = v.flags;
+        c->lo_len[t] = LOW_UNSET;
+        c->cdepth[t] = CLUSTER_UNSET;
+        if (v.flags & F_CONTENT) {
+            c->content[c->n_content++] = v.stem;
+            if (k->sentence == 0) c->title[c->n_title++] = v.stem;
         }
     }
     u64_sort(c->content, c->n_content);
@@ -337,6 +312,28 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     c->doc = d;
     if (!index_words(c)) return SLANT_ENOMEM;
     return SLANT_OK;
+}
+
+/* Lower-cases tokens [a,b) into low, those not done yet; 0 on out of memory. */
+static int lower_tokens(spf_ctx *c, size_t a, size_t b) {
+    char low[256];
+    for (size_t t = a; t < b; t++) {
+        if (c->lo_len[t] != LOW_UNSET) continue;
+        const tok_token *k = &c->doc->tokens[t];
+        size_t ln = feat_lower(c->text + k->start, k->end - k->start, low, sizeof low);
+        if (!grow_chars(&c->low, &c->low_cap, c->low_len + ln + 1)) return 0;
+        memcpy(c->low + c->low_len, low, ln);
+        c->lo_off[t] = (uint32_t)c->low_len;
+        c->lo_len[t] = (uint32_t)ln;
+        c->low_len += ln;
+    }
+    return 1;
+}
+
+/* Looks up the clusters of tokens [a,b), those not done yet. */
+static void cluster_tokens(spf_ctx *c, size_t a, size_t b) {
+    for (size_t t = a; t < b; t++)
+        if (c->cdepth[t] == CLUSTER_UNSET) cluster_of(c->clusters, c->lower[t], &c->cpath[t], &c->cdepth[t]);
 }
 
 /* ---- one span ---- */
@@ -493,6 +490,8 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         P(fh2(4, c->lower[b - 1], none + 1), 1.0);
         normalize_from(out, from, mask);
     }
+    if ((mask & (SPF_CHARS | SPF_AFFIX)) && !lower_tokens(c, a, b)) return SLANT_ENOMEM;
+    if (mask & SPF_CLUSTERS) cluster_tokens(c, a > 0 ? a - 1 : 0, b < T ? b + 1 : T);
     if (mask & SPF_CHARS) {
         /* " w1 w2 ... wL ": lower-cased tokens joined by one space. */
         size_t need = 2;
