@@ -30,7 +30,7 @@ slant_status tagger_work_init(tagger_work *w) {
 }
 
 void tagger_work_fini(tagger_work *w) {
-    free(w->word_sums); free(w->stamp); free(w->tok_sums); free(w->sums_of);
+    free(w->word_sums); free(w->stamp);
     feat_ctx_free(w->fctx);
     feat_seq_fini(&w->feats);
     free(w->ids); free(w->id_offs);
@@ -56,12 +56,6 @@ static int grow_tokens(tagger_work *w, size_t T) {
     uint32_t *o = realloc(w->id_offs, (cap + 1) * sizeof *o);
     if (!o) return 0;
     w->id_offs = o;
-    double *ts = realloc(w->tok_sums, cap * 5 * TAGGER_MAX_LABELS * sizeof *ts);
-    if (!ts) return 0;
-    w->tok_sums = ts;
-    const double **so = realloc(w->sums_of, cap * sizeof *so);
-    if (!so) return 0;
-    w->sums_of = so;
     w->cap_tok = cap;
     return 1;
 }
@@ -142,11 +136,13 @@ static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double 
 
 #define WORD_PREFETCH 8   /* tokens between a word's prefetch and its use */
 
-/* Points w->sums_of[t] at the sums of every token's word, computing those
- * not cached under the current model and memo. */
-static slant_status article_word_sums(const slant_model *m, tagger_work *w, size_t T) {
+/* Adds every token's word sums to the emissions of the tokens that see it
+ * (emit[(t-o)*L+y] += sums[(o+2)*L+y]), computing the sums not cached under
+ * the current model and memo, while each is in cache. */
+static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T) {
     const tagger_model *tm = &m->tagger;
-    size_t L5 = 5 * (size_t)tm->L;
+    int L = tm->L;
+    size_t L5 = 5 * (size_t)L;
     const feat_ctx *c = w->fctx;
     if (!w->word_sums || w->sums_L < tm->L) {
         free(w->word_sums); free(w->stamp);
@@ -183,19 +179,31 @@ static slant_status article_word_sums(const slant_model *m, tagger_work *w, size
         }
 #endif
         uint32_t slot = feat_word_slot(c, t);
-        double *s;
-        if (slot == WORD_MEMO_NONE) {
-            s = w->tok_sums + t * L5;
-            word_sums(m, c, t, s);
-        } else {
+        double *s = w->uncached;
+        if (slot == WORD_MEMO_NONE) word_sums(m, c, t, s);
+        else {
             s = w->word_sums + (size_t)slot * L5;
             if (w->stamp[slot] != w->gen) {
                 word_sums(m, c, t, s);
                 w->stamp[slot] = w->gen;
             }
         }
-        w->sums_of[t] = s;
+        for (int o = -2; o <= 2; o++) {
+            long v = (long)t - o;   /* the token that sees t at offset o */
+            if (v < 0 || (size_t)v >= T) continue;
+            double *e = w->emit + (size_t)v * (size_t)L;
+            const double *so = s + (size_t)(o + 2) * (size_t)L;
+            for (int y = 0; y < L; y++) e[y] += so[y];
+        }
     }
+    /* Window positions outside the article. */
+    for (size_t t = 0; t < T; t = t < 1 || t + 3 >= T ? t + 1 : T - 2)   /* 0, 1, T-2, T-1 */
+        for (int o = -2; o <= 2; o++) {
+            long u = (long)t + o;
+            if (u >= 0 && (size_t)u < T) continue;
+            double *e = w->emit + t * (size_t)L;
+            for (int y = 0; y < L; y++) e[y] += w->outside[(size_t)(o + 2) * (size_t)L + (size_t)y];
+        }
     return SLANT_OK;
 }
 
@@ -225,7 +233,7 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
     }
     if ((st = feat_context(w->fctx, text, d, scores, &w->feats)) != SLANT_OK) return st;
     if (!grow_tokens(w, T)) return SLANT_ENOMEM;
-    if ((st = article_word_sums(m, w, T)) != SLANT_OK) return st;
+
     if (w->feats.n > w->cap_ids) {
         size_t cap = w->cap_ids ? w->cap_ids : 4096;
         while (cap < w->feats.n) cap *= 2;
@@ -234,15 +242,7 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
         w->ids = p; w->cap_ids = cap;
     }
     emissions(tm, &w->feats, w->ids, w->id_offs, w->emit);
-    /* Each token's window: the words at t-2..t+2, each seen from t. */
-    for (size_t t = 0; t < T; t++) {
-        double *e = w->emit + t * (size_t)L;
-        for (int o = -2; o <= 2; o++) {
-            long u = (long)t + o;
-            const double *s = (u >= 0 && (size_t)u < T ? w->sums_of[u] : w->outside) + (size_t)(o + 2) * (size_t)L;
-            for (int y = 0; y < L; y++) e[y] += s[y];
-        }
-    }
+    if ((st = add_word_sums(m, w, T)) != SLANT_OK) return st;
     if (T == 0) return SLANT_OK;
     /* P(inside) = 1 - P(O); the scaled kernel serves every ordinary article,
      * the log-space one any whose scores it cannot take. */

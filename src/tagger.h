@@ -27,8 +27,7 @@ typedef struct {
     int sums_L;                        /* L word_sums is sized for */
     uint32_t gen, epoch;
     uint64_t model_uid;
-    double *tok_sums;                  /* T x 5L: sums of tokens without a slot */
-    const double **sums_of;            /* T: each token's 5L sums */
+    double uncached[5 * TAGGER_MAX_LABELS]; /* sums of a token without a slot */
     double outside[5 * TAGGER_MAX_LABELS]; /* sums of a position outside the article */
     uint32_t *ids; size_t cap_ids;     /* known feature rows of all tokens */
     uint32_t *id_offs; size_t cap_tok; /* T+1; cap_tok also sizes the T x L arrays */
