@@ -286,59 +286,90 @@ double crf_forward_backward(int T, int L, const double *emit,
  * the normalisers. Gives up (returns 0) when a normaliser is not a normal
  * positive number, which only scores hundreds apart or forbidden
  * transitions can cause; the caller then takes the exact log-space path. */
-int crf_marginals_scaled(int T, int L, const double *emit, const double *trans,
-                         const double *start, double *marg, double *work) {
-    assert(L >= 1 && T >= 0);
-    if (T == 0) return 1;
-    if (L > CRF_FAST_L) return 0;
-    size_t Ls = (size_t)L, Ts = (size_t)T;
-    double E[CRF_FAST_L * CRF_FAST_L], s0[CRF_FAST_L], tmp[CRF_FAST_L];
-    double *e = work, *c = work + Ts * Ls;   /* T x L, then T */
-    double tm = max_of(trans, L * L), sm = max_of(start, L);
-    if (!isfinite(tm) || !isfinite(sm)) return 0;
-    for (size_t k = 0; k < Ls * Ls; k++) E[k] = exp(trans[k] - tm);
-    for (size_t y = 0; y < Ls; y++) s0[y] = exp(start[y] - sm);
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define UNROLL _Pragma("GCC unroll 4")
+#else
+#define ALWAYS_INLINE inline
+#define UNROLL
+#endif
+
+/* The body, inlined with L a constant for the common tag set (L = 3), where
+ * the compiler unrolls the label loops. */
+static ALWAYS_INLINE int marginals_scaled(size_t Ts, size_t Ls, const double *emit,
+                                          const double *E, const double *s0,
+                                          double *marg, double *work) {
+    double tmp[CRF_FAST_L], b[CRF_FAST_L];
+    double *e = work, *inv_c = work + Ts * Ls;   /* T x L, then T */
     for (size_t t = 0; t < Ts; t++) {
         const double *em = emit + t * Ls;
-        double m = max_of(em, L);
+        double m = em[0];
+        UNROLL
+        for (size_t y = 1; y < Ls; y++) if (em[y] > m) m = em[y];
         if (!isfinite(m)) return 0;
+        UNROLL
         for (size_t y = 0; y < Ls; y++) e[t * Ls + y] = exp(em[y] - m);
     }
     /* Forward into marg (it becomes a[t]). */
     double *a = marg;
     for (size_t t = 0; t < Ts; t++) {
         double *at = a + t * Ls, sum = 0.0;
+        UNROLL
         for (size_t j = 0; j < Ls; j++) {
             double v;
             if (t == 0) v = s0[j];
             else {
                 v = 0.0;
+                UNROLL
                 for (size_t i = 0; i < Ls; i++) v += a[(t - 1) * Ls + i] * E[i * Ls + j];
             }
             at[j] = v * e[t * Ls + j];
             sum += at[j];
         }
         if (!(sum >= DBL_MIN && sum <= DBL_MAX)) return 0;
-        c[t] = sum;
-        for (size_t j = 0; j < Ls; j++) at[j] /= sum;
+        double inv = 1.0 / sum;
+        inv_c[t] = inv;
+        UNROLL
+        for (size_t j = 0; j < Ls; j++) at[j] *= inv;
     }
     /* Backward, multiplied into a[t] as it goes: b[T-1] = 1. */
-    double b[CRF_FAST_L];
+    UNROLL
     for (size_t y = 0; y < Ls; y++) b[y] = 1.0;
     for (size_t t = Ts; t-- > 0;) {
         double *mt = marg + t * Ls, sum = 0.0;
+        UNROLL
         for (size_t y = 0; y < Ls; y++) { mt[y] *= b[y]; sum += mt[y]; }
         if (!(sum >= DBL_MIN && sum <= DBL_MAX)) return 0;
-        for (size_t y = 0; y < Ls; y++) mt[y] /= sum;   /* 1 up to rounding */
+        double inv = 1.0 / sum;   /* sum is 1 up to rounding */
+        UNROLL
+        for (size_t y = 0; y < Ls; y++) mt[y] *= inv;
         if (t == 0) break;
-        for (size_t j = 0; j < Ls; j++) tmp[j] = e[t * Ls + j] * b[j] / c[t];
+        UNROLL
+        for (size_t j = 0; j < Ls; j++) tmp[j] = e[t * Ls + j] * b[j] * inv_c[t];
+        UNROLL
         for (size_t i = 0; i < Ls; i++) {
             double v = 0.0;
+            UNROLL
             for (size_t j = 0; j < Ls; j++) v += E[i * Ls + j] * tmp[j];
             b[i] = v;
         }
     }
     return 1;
+}
+
+int crf_marginals_scaled(int T, int L, const double *emit, const double *trans,
+                         const double *start, double *marg, double *work) {
+    assert(L >= 1 && T >= 0);
+    if (T == 0) return 1;
+    if (L > CRF_FAST_L) return 0;
+    size_t Ls = (size_t)L;
+    double E[CRF_FAST_L * CRF_FAST_L], s0[CRF_FAST_L];
+    double tm = max_of(trans, L * L), sm = max_of(start, L);
+    if (!isfinite(tm) || !isfinite(sm)) return 0;
+    for (size_t k = 0; k < Ls * Ls; k++) E[k] = exp(trans[k] - tm);
+    for (size_t y = 0; y < Ls; y++) s0[y] = exp(start[y] - sm);
+    if (L == 3) return marginals_scaled((size_t)T, 3, emit, E, s0, marg, work);
+    return marginals_scaled((size_t)T, Ls, emit, E, s0, marg, work);
 }
 
 /* ---- expected transitions ---- */

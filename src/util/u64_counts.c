@@ -6,7 +6,7 @@
 int u64_counts_reset(u64_counts *c, size_t max_keys) {
     size_t cap = 64;
     while (cap < 2 * max_keys) cap *= 2;
-    if (cap > c->cap) {
+    if (cap > c->alloc) {
         free(c->keys); free(c->counts);
         c->keys = malloc(cap * sizeof *c->keys);
         c->counts = malloc(cap * sizeof *c->counts);
@@ -15,8 +15,11 @@ int u64_counts_reset(u64_counts *c, size_t max_keys) {
             memset(c, 0, sizeof *c);
             return 0;
         }
-        c->cap = cap;
+        c->alloc = cap;
     }
+    /* Only what this article needs: one long article must not make every
+     * later one clear a large table. */
+    c->cap = cap;
     memset(c->keys, 0, c->cap * sizeof *c->keys);
     c->zero = 0;
     return 1;

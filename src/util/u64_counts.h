@@ -13,7 +13,8 @@
 typedef struct {
     uint64_t *keys;     /* cap slots, 0 = empty */
     uint32_t *counts;   /* cap */
-    size_t cap;         /* power of two, at least twice the keys added */
+    size_t cap;         /* slots in use: a power of two, at least twice the keys */
+    size_t alloc;       /* slots allocated, >= cap */
     uint32_t zero;      /* the count of key 0, which marks empty slots */
 } u64_counts;
 
