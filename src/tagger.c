@@ -8,7 +8,9 @@
  * templates (token_features.h), which depend on one word of the window and
  * where it stands: their weights are summed once per distinct word and
  * position and cached across articles (news repeats its vocabulary), so a
- * token costs five cached sums and ~20 context lookups. Context lookups run
+ * token costs five cached sums. Most context templates take a handful of
+ * values (token_features.h: small features), whose weights sit in a small
+ * table; the six others are looked up per token. Context lookups run
  * a block of tokens ahead of the sums, prefetching table slots a few hashes
  * ahead and each found weight row, so the misses overlap. Emissions equal
  * the training path's (feat_tokens) up to the order of additions; the sums
@@ -30,7 +32,7 @@ slant_status tagger_work_init(tagger_work *w) {
 }
 
 void tagger_work_fini(tagger_work *w) {
-    free(w->word_sums); free(w->stamp);
+    free(w->word_sums); free(w->stamp); free(w->small_w);
     feat_ctx_free(w->fctx);
     feat_seq_fini(&w->feats);
     free(w->ids); free(w->id_offs);
@@ -136,7 +138,8 @@ static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double 
 
 #define WORD_PREFETCH 8   /* tokens between a word's prefetch and its use */
 
-/* Adds every token's word sums to the emissions of the tokens that see it
+/* Adds the weights of the small features (from a per-model table) and
+ * every token's word sums to the emissions of the tokens that see it
  * (emit[(t-o)*L+y] += sums[(o+2)*L+y]), computing the sums not cached under
  * the current model and memo, while each is in cache. */
 static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T) {
@@ -145,13 +148,14 @@ static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T
     size_t L5 = 5 * (size_t)L;
     const feat_ctx *c = w->fctx;
     if (!w->word_sums || w->sums_L < tm->L) {
-        free(w->word_sums); free(w->stamp);
+        free(w->word_sums); free(w->stamp); free(w->small_w);
         w->word_sums = malloc(WORD_MEMO_SLOTS * L5 * sizeof *w->word_sums);
         w->stamp = calloc(WORD_MEMO_SLOTS, sizeof *w->stamp);
+        w->small_w = malloc(FEAT_SMALL_N * (size_t)L * sizeof *w->small_w);
         w->gen = 0;
-        if (!w->word_sums || !w->stamp) {
-            free(w->word_sums); free(w->stamp);
-            w->word_sums = NULL; w->stamp = NULL;
+        if (!w->word_sums || !w->stamp || !w->small_w) {
+            free(w->word_sums); free(w->stamp); free(w->small_w);
+            w->word_sums = NULL; w->stamp = NULL; w->small_w = NULL;
             return SLANT_ENOMEM;
         }
         w->sums_L = tm->L;
@@ -165,6 +169,21 @@ static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T
         w->model_uid = tm->uid;
         w->epoch = feat_word_epoch(c);
         word_sums(m, c, FEAT_OUTSIDE, w->outside);
+        for (size_t i = 0; i < FEAT_SMALL_N; i++) {
+            uint32_t row = feat_table_find(&tm->table, feat_small_hash(i));
+            for (int y = 0; y < L; y++)
+                w->small_w[i * (size_t)L + (size_t)y] = row == UINT32_MAX ? 0.0 : (double)tm->w[(size_t)row * (size_t)L + (size_t)y];
+        }
+    }
+    /* The small features: weights from the table above. */
+    const feat_seq *fs = &w->feats;
+    for (size_t t = 0; t < T; t++) {
+        double *e = w->emit + t * (size_t)L;
+        const uint8_t *sm = fs->small + t * fs->small_per_token;
+        for (size_t k = 0; k < fs->small_per_token; k++) {
+            const double *sw = w->small_w + (size_t)sm[k] * (size_t)L;
+            for (int y = 0; y < L; y++) e[y] += sw[y];
+        }
     }
     for (size_t t = 0; t < T; t++) {
 #if defined(__GNUC__)

@@ -28,6 +28,8 @@ typedef struct {
     uint32_t gen, epoch;
     uint64_t model_uid;
     double uncached[5 * TAGGER_MAX_LABELS]; /* sums of a token without a slot */
+    double *small_w;                   /* FEAT_SMALL_N x L: weights of the small
+                                          features (token_features.h), per gen */
     double outside[5 * TAGGER_MAX_LABELS]; /* sums of a position outside the article */
     uint32_t *ids; size_t cap_ids;     /* known feature rows of all tokens */
     uint32_t *id_offs; size_t cap_tok; /* T+1; cap_tok also sizes the T x L arrays */

@@ -50,6 +50,7 @@ struct feat_ctx {
     uint64_t *mlow;               /* T: mix64(lower), shared by the bigram templates */
     uint32_t *slot;               /* T: memo slot of the token, FEAT_NO_SLOT if none */
     uint64_t *key;                /* T: memo key of the token (word_key) */
+    uint64_t small_hash[FEAT_SMALL_N]; /* feat_small_hash of each small feature */
     uint8_t *kind;                /* T: tok_kind */
     uint8_t *in_quote;            /* T: 1 inside a quotation */
     uint8_t *flags;               /* T: FLAG_* */
@@ -65,7 +66,7 @@ enum { FLAG_ALLCAPS = 1, FLAG_CONTENT = 2, FLAG_REPEATED = 4, FLAG_REPEATED3 = 8
 /* Most hashes feat_tokens writes for one token: 5 word positions (1 + 3 +
  * FEAT_WORD_MAX + 3 + 1) and FEAT_CONTEXT_MAX context templates. It
  * reserves T times this, so the writes need no capacity checks. */
-#define FEAT_CONTEXT_MAX 20
+#define FEAT_CONTEXT_MAX (FEAT_SMALL_PER_TOKEN + 6)
 #define FEAT_MAX_PER_TOKEN (1 + 3 + FEAT_WORD_MAX + 3 + 1 + FEAT_CONTEXT_MAX)
 
 /* ---- hashing ---- */
@@ -154,6 +155,7 @@ feat_ctx *feat_ctx_new(void) {
     feat_ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stemmer = sb_stemmer_new("english", NULL);
+    for (size_t i = 0; i < FEAT_SMALL_N; i++) c->small_hash[i] = feat_small_hash(i);
     c->memo = word_memo_new();
     c->vals = malloc(WORD_MEMO_SLOTS * sizeof *c->vals);
     if (!c->stemmer || !c->memo || !c->vals) { feat_ctx_free(c); return NULL; }
@@ -198,7 +200,7 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
 }
 
 void feat_seq_init(feat_seq *s) { memset(s, 0, sizeof *s); }
-void feat_seq_fini(feat_seq *s) { free(s->hashes); free(s->offs); memset(s, 0, sizeof *s); }
+void feat_seq_fini(feat_seq *s) { free(s->hashes); free(s->offs); free(s->small); memset(s, 0, sizeof *s); }
 
 static int is_quote(const char *p, size_t n) {
     return (n == 1 && *p == '"') || (n == 3 && (memcmp(p, "\xe2\x80\x9c", 3) == 0 ||
@@ -410,13 +412,39 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
 uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
 uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
 
-/* feat_tokens (words = 1) or feat_context (words = 0). */
+/* Small-domain context templates: each takes a handful of values, so its
+ * features are numbered (FEAT_SMALL_N of them) and a tagger can keep their
+ * weights in a small table instead of hashing and looking them up per
+ * token. Blocks: template, first index, number of values. */
+enum {
+    S_BIAS = 0, S_INQ = 1, S_POS = 3, S_SLEN = 10, S_SPUNCT = 17, S_PERS = 25,
+    S_SIDX = 29, S_TITLE = 36, S_REP = 38, S_BREP = 42, S_QDIST = 44,
+    S_SBIN = 54, S_SBIN_POS = 64, S_SBIN_INQ = 134, S_END = 154
+};
+static const struct { uint8_t tmpl, first, n; } small_blocks[] = {
+    {1, S_BIAS, 1}, {18, S_INQ, 2}, {19, S_POS, 7}, {20, S_SLEN, 7}, {21, S_SPUNCT, 8},
+    {22, S_PERS, 4}, {23, S_SIDX, 7}, {24, S_TITLE, 2}, {25, S_REP, 4}, {26, S_BREP, 2},
+    {34, S_QDIST, 10}, {38, S_SBIN, 10}};
+
+uint64_t feat_small_hash(size_t i) {
+    if (i >= S_SBIN_INQ) return feat2(40, (i - S_SBIN_INQ) / 2, (i - S_SBIN_INQ) % 2);
+    if (i >= S_SBIN_POS) return feat2(39, (i - S_SBIN_POS) / 7, (i - S_SBIN_POS) % 7);
+    size_t b = sizeof small_blocks / sizeof small_blocks[0];
+    while (b-- > 0)
+        if (i >= small_blocks[b].first) return feat(small_blocks[b].tmpl, i - small_blocks[b].first);
+    return 0;
+}
+
+/* feat_tokens (words = 1: small features as hashes) or feat_context
+ * (words = 0: small features as numbers in s->small). */
 static slant_status token_features(feat_ctx *c, const feat_resources *r, const char *text,
                                    const tok_doc *d, const float *sentence_score, feat_seq *s,
                                    int words) {
     size_t T = d->n_tokens;
+    size_t n_small = sentence_score ? FEAT_SMALL_PER_TOKEN : FEAT_SMALL_PER_TOKEN - 3;
     s->n = 0;
     s->T = T;
+    s->small_per_token = words ? 0 : n_small;
     if (T + 1 > s->cap_offs) {
         uint32_t *o = realloc(s->offs, (T + 1) * sizeof *o);
         if (!o) return SLANT_ENOMEM;
@@ -430,42 +458,36 @@ static slant_status token_features(feat_ctx *c, const feat_resources *r, const c
         if (!p) return SLANT_ENOMEM;
         s->hashes = p; s->cap = cap;
     }
+    if (!words && T * FEAT_SMALL_PER_TOKEN > s->cap_small) {
+        size_t cap = s->cap_small ? s->cap_small : 4096;
+        while (cap < T * FEAT_SMALL_PER_TOKEN) cap *= 2;
+        uint8_t *p = realloc(s->small, cap);
+        if (!p) return SLANT_ENOMEM;
+        s->small = p; s->cap_small = cap;
+    }
     static const size_t len_edges[] = {4, 8, 13, 20, 30, 45};
     static const size_t sent_edges[] = {1, 2, 4, 8, 16, 32};
     uint64_t none = OUTSIDE;
     uint64_t mnone = mix64(none);
-    /* Templates whose value takes a few values are hashed once per article
-     * (or sentence, below) and looked up per token. */
-    uint64_t f_bias = feat(1, 0), f18[2], f19[7], f25[4], f26[2], f34[10];
-    for (uint64_t v = 0; v < 10; v++) {
-        if (v < 2) { f18[v] = feat(18, v); f26[v] = feat(26, v); }
-        if (v < 7) f19[v] = feat(19, v);
-        if (v < 4) f25[v] = feat(25, v);
-        f34[v] = feat(34, v);
-    }
     uint64_t *out = s->hashes;
+    uint8_t *sm = s->small;
     for (size_t si = 0; si < d->n_sentences; si++) {
         const tok_sentence *sn = &d->sentences[si];
         size_t first = sn->first, last = sn->last, len = last - first;
         sentence_cues_t q;
         sentence_cues(c, text, d, si, &q);
-        uint64_t sent_punct = (uint64_t)(q.excl | q.quest << 1 | (q.quotes > 0) << 2);
-        uint64_t persons = (uint64_t)(q.p1 | q.p2 << 1);
+        uint8_t sent_punct = (uint8_t)(q.excl | q.quest << 1 | (q.quotes > 0) << 2);
+        uint8_t persons = (uint8_t)(q.p1 | q.p2 << 1);
         /* The sentence scorer's view, in ten bins (stacked: see tagger_train.c). */
-        uint64_t sbin = sentence_score ? (uint64_t)(sentence_score[si] * 10.0f) : 11;
-        if (sbin == 10) sbin = 9;
+        size_t sbin = sentence_score ? (size_t)(sentence_score[si] * 10.0f) : 0;
+        if (sbin > 9) sbin = 9;
         int title = si == 0;   /* line 1 of a corpus article is its title */
         uint64_t first_word = c->lower[first];
-        uint64_t f20 = feat(20, bucket(len, len_edges, 6)), f21 = feat(21, sent_punct),
-                 f22 = feat(22, persons), f23 = feat(23, bucket(si, sent_edges, 6)),
-                 f24 = feat(24, (uint64_t)title);
+        uint8_t sent_small[5] = {(uint8_t)(S_SLEN + bucket(len, len_edges, 6)),
+                                 (uint8_t)(S_SPUNCT + sent_punct), (uint8_t)(S_PERS + persons),
+                                 (uint8_t)(S_SIDX + bucket(si, sent_edges, 6)),
+                                 (uint8_t)(S_TITLE + title)};
         uint64_t f33[2] = {feat2(33, first_word, 0), feat2(33, first_word, 1)};
-        uint64_t f38 = 0, f39[7] = {0}, f40[2] = {0};
-        if (sentence_score) {
-            f38 = feat(38, sbin);
-            for (uint64_t v = 0; v < 7; v++) f39[v] = feat2(39, sbin, v);
-            for (uint64_t v = 0; v < 2; v++) f40[v] = feat2(40, sbin, v);
-        }
         size_t last_quote = (size_t)-1;
 
         for (size_t t = first; t < last; t++) {
@@ -476,33 +498,35 @@ static slant_status token_features(feat_ctx *c, const feat_resources *r, const c
                     long u = (long)t + o;
                     out += feat_word(c, r, u >= 0 && (size_t)u < T ? (size_t)u : FEAT_OUTSIDE, o, out);
                 }
+            size_t pos = t - first;
+            size_t posb = pos == 0 ? 0 : pos == len - 1 ? 1 : 2 + 5 * pos / len;
+            if (is_quote(text + k->start, k->end - k->start)) last_quote = t;
+            size_t qdist = last_quote == (size_t)-1 ? 9 : t - last_quote > 8 ? 8 : t - last_quote;
+            uint8_t inq = c->in_quote[t], fl = c->flags[t];
+            uint8_t small[FEAT_SMALL_PER_TOKEN] = {
+                S_BIAS, (uint8_t)(S_INQ + inq), (uint8_t)(S_POS + posb),
+                sent_small[0], sent_small[1], sent_small[2], sent_small[3], sent_small[4],
+                (uint8_t)(S_REP + (((fl & FLAG_REPEATED) != 0) | ((fl & FLAG_REPEATED3) != 0) << 1)),
+                (uint8_t)(S_BREP + ((fl & FLAG_BIGRAM_REPEATED) != 0)), (uint8_t)(S_QDIST + qdist),
+                (uint8_t)(S_SBIN + sbin), (uint8_t)(S_SBIN_POS + sbin * 7 + posb),
+                (uint8_t)(S_SBIN_INQ + sbin * 2 + inq)};
+            if (words) {
+                for (size_t i = 0; i < n_small; i++) *out++ = c->small_hash[small[i]];
+            } else {
+                memcpy(sm, small, n_small);
+                sm += n_small;
+            }
             uint64_t lw2 = c->lower[t], lw3 = t + 1 < T ? c->lower[t + 1] : none;
             uint64_t mlw1 = t > 0 ? c->mlow[t - 1] : mnone, mlw2 = c->mlow[t];   /* mix64(lower) */
             uint64_t stm1 = t > 0 ? c->stem[t - 1] : none;
-            size_t pos = t - first;
-            uint64_t posb = pos == 0 ? 0 : pos == len - 1 ? 1 : 2 + (uint64_t)(5 * pos / len);
-            if (is_quote(text + k->start, k->end - k->start)) last_quote = t;
-            uint64_t qdist = last_quote == (size_t)-1 ? 9 : t - last_quote > 8 ? 8 : t - last_quote;
-            uint64_t inq = c->in_quote[t], fl = c->flags[t];
             /* feat2(a, b) is written out as feat(mix64(a) ^ b * 31) to reuse mlow. */
-            out[0] = f_bias;
-            out[1] = feat(13, mlw1 ^ (lw2 * 31));
-            out[2] = feat(14, mlw2 ^ (lw3 * 31));
-            out[3] = f18[inq];
-            out[4] = f19[posb];
-            out[5] = f20; out[6] = f21; out[7] = f22; out[8] = f23; out[9] = f24;
-            out[10] = f25[((fl & FLAG_REPEATED) != 0) | ((fl & FLAG_REPEATED3) != 0) << 1];
-            out[11] = f26[(fl & FLAG_BIGRAM_REPEATED) != 0];
-            out[12] = feat(31, mlw2 ^ (inq * 31));
-            out[13] = feat2(32, stm1, c->stem[t]);
-            out[14] = f33[posb == 0];
-            out[15] = f34[qdist];
-            out[16] = feat(35, mix64(mlw1 ^ lw2) ^ (lw3 * 31));
-            out += 17;
-            if (sentence_score) {
-                out[0] = f38; out[1] = f39[posb]; out[2] = f40[inq];
-                out += 3;
-            }
+            out[0] = feat(13, mlw1 ^ (lw2 * 31));
+            out[1] = feat(14, mlw2 ^ (lw3 * 31));
+            out[2] = feat(31, mlw2 ^ ((uint64_t)inq * 31));
+            out[3] = feat2(32, stm1, c->stem[t]);
+            out[4] = f33[posb == 0];
+            out[5] = feat(35, mix64(mlw1 ^ lw2) ^ (lw3 * 31));
+            out += 6;
         }
     }
     s->n = (size_t)(out - s->hashes);

@@ -40,6 +40,10 @@ typedef struct {
     uint64_t *hashes; size_t n, cap;    /* all tokens' feature hashes */
     uint32_t *offs; size_t cap_offs;    /* T+1: token t has hashes[offs[t]..offs[t+1]) */
     size_t T;
+    /* feat_context only: token t's small features are small[t*k .. t*k+k),
+     * k = small_per_token (feat_small_hash gives their hashes). */
+    uint8_t *small; size_t cap_small;
+    size_t small_per_token;
 } feat_seq;
 
 void feat_seq_init(feat_seq *s);
@@ -80,7 +84,17 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
  * feat_prepare on the article; r may be NULL. */
 size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, uint64_t *out);
 
-/* feat_tokens without the word templates. */
+/* Context templates that take a handful of values each (bias, quotes,
+ * positions, sentence cues, repetition, sentence score bins) have their
+ * FEAT_SMALL_N features numbered; a token has FEAT_SMALL_PER_TOKEN of
+ * them (3 fewer without sentence scores). feat_small_hash(i) is feature
+ * i's hash, the one feat_tokens writes. */
+#define FEAT_SMALL_N 154
+#define FEAT_SMALL_PER_TOKEN 14
+uint64_t feat_small_hash(size_t i);
+
+/* feat_tokens without the word templates, and with the small features
+ * given by number in s->small instead of as hashes. */
 slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
                           const float *sentence_score, feat_seq *s);
 

@@ -112,6 +112,58 @@ static void a_work_shared_by_two_models_should_use_each_models_weights(void) {
     slant_model_free(other);
 }
 
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Per token, feat_tokens' hashes are exactly the word templates of the
+ * window, the small features and feat_context's hashes, with sentence
+ * scores and without. */
+static void the_split_features_should_be_the_training_features(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(example, example_len, &d) == SLANT_OK);
+    float *scores = malloc((d.n_sentences + 1) * sizeof *scores);
+    if (!scores) return;
+    for (size_t i = 0; i < d.n_sentences; i++) scores[i] = (float)((i * 37) % 11) / 10.0f;   /* 0 .. 1 */
+    feat_ctx *c = feat_ctx_new();
+    feat_seq all, ctx;
+    feat_seq_init(&all);
+    feat_seq_init(&ctx);
+    CHECK(c != NULL);
+    for (int with = 0; c && with < 2; with++) {
+        const float *sc = with ? scores : NULL;
+        CHECK(feat_prepare(c, example, &d) == SLANT_OK);
+        CHECK(feat_tokens(c, &model->resources, example, &d, sc, &all) == SLANT_OK);
+        CHECK(feat_context(c, example, &d, sc, &ctx) == SLANT_OK);
+        CHECK_EQ_INT(ctx.small_per_token, with ? FEAT_SMALL_PER_TOKEN : FEAT_SMALL_PER_TOKEN - 3);
+        size_t bad = 0;
+        for (size_t t = 0; t < d.n_tokens; t++) {
+            uint64_t a[64], b[64];
+            size_t na = all.offs[t + 1] - all.offs[t], nb = 0;
+            if (na > 64) { bad++; continue; }
+            memcpy(a, all.hashes + all.offs[t], na * sizeof *a);
+            for (int o = -2; o <= 2; o++) {
+                long u = (long)t + o;
+                nb += feat_word(c, &model->resources, u >= 0 && (size_t)u < d.n_tokens ? (size_t)u : FEAT_OUTSIDE, o, b + nb);
+            }
+            for (size_t k = 0; k < ctx.small_per_token; k++)
+                b[nb++] = feat_small_hash(ctx.small[t * ctx.small_per_token + k]);
+            for (uint32_t k = ctx.offs[t]; k < ctx.offs[t + 1]; k++) b[nb++] = ctx.hashes[k];
+            qsort(a, na, sizeof *a, cmp_u64);
+            qsort(b, nb, sizeof *b, cmp_u64);
+            if (na != nb || memcmp(a, b, na * sizeof *a) != 0) bad++;
+        }
+        CHECK_EQ_INT(bad, 0);
+    }
+    feat_seq_fini(&all);
+    feat_seq_fini(&ctx);
+    feat_ctx_free(c);
+    free(scores);
+    tok_doc_fini(&d);
+}
+
 int main(void) {
     slant_error err;
     if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
@@ -123,6 +175,7 @@ int main(void) {
     example = calloc(1, 1 << 16);
     example_len = example ? fread(example, 1, (1 << 16) - 1, f) : 0;
     fclose(f);
+    TEST(the_split_features_should_be_the_training_features);
     TEST(cached_emissions_should_equal_plain_ones_cold_and_warm);
     TEST(emissions_should_survive_the_word_memo_starting_again);
     TEST(a_work_shared_by_two_models_should_use_each_models_weights);
