@@ -284,7 +284,12 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     }
     for (size_t t = 0; t < T; t++) {
         if (t + MEMO_AHEAD < T) word_memo_prefetch(c->memo, c->key[t + MEMO_AHEAD]);
-        if (t + MEMO_AHEAD / 2 < T) word_memo_prefetch_bytes(c->memo, c->key[t + MEMO_AHEAD / 2]);
+        if (t + MEMO_AHEAD / 2 < T) {
+            word_memo_prefetch_bytes(c->memo, c->key[t + MEMO_AHEAD / 2]);
+#if defined(__GNUC__)
+            __builtin_prefetch(&c->vals[word_memo_home(c->key[t + MEMO_AHEAD / 2])]);
+#endif
+        }
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
         size_t n = k->end - k->start;

@@ -53,7 +53,7 @@ uint64_t word_memo_key(const char *p, size_t n, unsigned kind) {
     return h ? h : 1;
 }
 
-static size_t home(uint64_t key) { return (size_t)(key ^ (key >> 29)) & (WORD_MEMO_SLOTS - 1); }
+static size_t home(uint64_t key) { return word_memo_home(key); }
 
 void word_memo_prefetch(const word_memo *m, uint64_t key) {
 #if defined(__GNUC__)

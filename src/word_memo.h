@@ -35,6 +35,12 @@ uint32_t word_memo_epoch(const word_memo *m);
 /* The key of a token: its bytes p[0..n) and kind. Never 0. */
 uint64_t word_memo_key(const char *p, size_t n, unsigned kind);
 
+/* The slot a key is looked for first, where it usually is: callers can
+ * prefetch their own values for it. */
+static inline uint32_t word_memo_home(uint64_t key) {
+    return (uint32_t)((key ^ (key >> 29)) & (WORD_MEMO_SLOTS - 1));
+}
+
 /* Ask the CPU to fetch what word_memo_find(key) reads: first its home
  * slot, then (once that slot is likely in cache: it is read) the stored
  * bytes. A caller runs them a few tokens ahead, the second nearer. */
