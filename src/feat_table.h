@@ -9,11 +9,8 @@
  * line): a tagger model's table is megabytes, so nearly every lookup is a
  * cache miss, and one miss per lookup beats two (keys, then rows).
  * Callers with many keys can feat_table_prefetch a few keys ahead.
- *
- * Most keys looked up are absent (features of a new text the model never
- * saw), so a bit filter (8 bits per key, one bit set per key: ~12% false
- * positives) answers most of them from a table small enough to stay in
- * cache, without touching the slots.
+ * A key filter (util/key_filter.h) answers most absent keys without
+ * touching the slots.
  */
 #ifndef SLANT_FEAT_TABLE_H
 #define SLANT_FEAT_TABLE_H
@@ -21,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "slant.h"
+#include "util/key_filter.h"
 
 typedef struct {
     uint64_t key;     /* 0 = empty */
@@ -32,9 +30,7 @@ typedef struct {
     feat_slot *slots; /* cap slots */
     size_t cap;       /* power of two >= 2 n, or 0 when empty */
     size_t n;         /* keys stored */
-    uint64_t *filter; /* 2^(64 - filter_shift) bits: bit key >> filter_shift
-                         is set for every stored key */
-    unsigned filter_shift;
+    key_filter filter;/* over the stored keys */
 } feat_table;
 
 /* Builds t for keys[0..n): key j gets row j (the last j for a repeated
@@ -47,8 +43,7 @@ void feat_table_keys(const feat_table *t, uint64_t *keys_by_row);
 
 /* 0 when key is surely absent; t->cap must be > 0. */
 static inline int feat_table_maybe(const feat_table *t, uint64_t key) {
-    uint64_t b = key >> t->filter_shift;
-    return (int)((t->filter[b >> 6] >> (b & 63)) & 1u);
+    return key_filter_maybe(&t->filter, key);
 }
 
 /* The first slot probed for key; t->cap must be > 0. */

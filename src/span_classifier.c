@@ -36,13 +36,34 @@ span_classifier *span_classifier_new(size_t n_feat) {
 
 void span_classifier_free(span_classifier *c) {
     if (!c) return;
-    free(c->keys); free(c->w);
-    feat_table_fini(&c->table);
+    free(c->keys); free(c->w); free(c->slots);
+    key_filter_fini(&c->filter);
     free(c);
 }
 
+_Static_assert(sizeof(sc_slot) == 64, "a classifier slot is one cache line");
+
+static size_t slot_home(uint64_t key, size_t cap) { return (size_t)(key ^ (key >> 29)) & (cap - 1); }
+
 slant_status span_classifier_index(span_classifier *c) {
-    return feat_table_build(&c->table, c->keys, c->n_feat);
+    size_t cap = 16;
+    while (cap < 2 * c->n_feat) cap *= 2;
+    sc_slot *s = aligned_alloc(64, cap * sizeof *s);
+    key_filter f = {0};
+    if (!s || !key_filter_build(&f, c->keys, c->n_feat)) { free(s); return SLANT_ENOMEM; }
+    memset(s, 0, cap * sizeof *s);
+    for (size_t j = 0; j < c->n_feat; j++) {
+        uint64_t key = c->keys[j];
+        if (key == 0) continue;   /* never stored: 0 marks an empty slot */
+        size_t i = slot_home(key, cap);
+        while (s[i].key && s[i].key != key) i = (i + 1) & (cap - 1);
+        s[i].key = key;
+        memcpy(s[i].w, c->w + j * K, sizeof s[i].w);
+    }
+    free(c->slots);
+    key_filter_fini(&c->filter);
+    c->slots = s; c->slot_cap = cap; c->filter = f;
+    return SLANT_OK;
 }
 
 /* ---- TECH payload ---- */
@@ -127,7 +148,6 @@ slant_status span_classifier_work_init(span_classifier_work *w) {
 void span_classifier_work_fini(span_classifier_work *w) {
     spf_ctx_free(w->spf);
     spf_list_fini(&w->feats);
-    free(w->rows); free(w->vals);
     memset(w, 0, sizeof *w);
 }
 
@@ -164,55 +184,39 @@ static slant_status batch_of_article(span_classifier_work *w, const lab_list *sp
     return spf_batch(w->spf, start, end, m - n);
 }
 
-#define SCORE_PREFETCH 8   /* features between a slot's prefetch and its probe */
+#define SCORE_PREFETCH 16   /* features between a slot's prefetch and its probe */
 
 slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
                                     uint32_t cp_start, uint32_t cp_end, double *scores) {
     slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, &w->feats);
     if (st != SLANT_OK) return st;
-    const feat_table *tab = &c->table;
-    size_t n = w->feats.n, nr = 0;
+    size_t n = w->feats.n, cap = c->slot_cap;
     const uint64_t *h = w->feats.hash;
-    if (n > w->cap_rows) {
-        size_t cap = w->cap_rows ? w->cap_rows : 256;
-        while (cap < n) cap *= 2;
-        uint32_t *r = realloc(w->rows, cap * sizeof *r);
-        if (r) w->rows = r;
-        double *v = realloc(w->vals, cap * sizeof *v);
-        if (v) w->vals = v;
-        if (!r || !v) return SLANT_ENOMEM;
-        w->cap_rows = cap;
-    }
-    /* Lookups first, prefetching slots a few features ahead and each found
-     * weight row (the table and weights are megabytes: nearly every lookup
-     * misses the cache, and the misses overlap this way); sums second. */
-    if (tab->cap) {
-        for (size_t i = 0; i < n && i < SCORE_PREFETCH; i++) feat_table_prefetch_nonempty(tab, h[i]);
-        for (size_t i = 0; i < n; i++) {
-            if (i + SCORE_PREFETCH < n) feat_table_prefetch_nonempty(tab, h[i + SCORE_PREFETCH]);
-            uint32_t r = feat_table_find(tab, h[i]);
-            if (r == UINT32_MAX) continue;
-#if defined(__GNUC__)
-            __builtin_prefetch(c->w + (size_t)r * K);
-            __builtin_prefetch(c->w + (size_t)r * K + K - 1);
-#endif
-            w->rows[nr] = r;
-            w->vals[nr++] = w->feats.val[i];
-        }
-    }
     /* Summed in a local array, unrolled: through `scores` the compiler must
      * assume it may alias the weights and load and store every class each
-     * time; unrolled, the K sums live in registers. Each is the same double
-     * operations in the same order, so the same bits. */
+     * time; unrolled, the K sums live in registers. Features are added in
+     * their order, so the same bits whatever the table layout. */
     double acc[K];
     for (int k = 0; k < K; k++) acc[k] = c->bias[k];
-    for (size_t i = 0; i < nr; i++) {
-        const float *row = c->w + (size_t)w->rows[i] * K;
-        double v = w->vals[i];
+    if (cap) {
+        for (size_t i = 0; i < n; i++) {
+#if defined(__GNUC__)
+            if (i + SCORE_PREFETCH < n && key_filter_maybe(&c->filter, h[i + SCORE_PREFETCH]))
+                __builtin_prefetch(&c->slots[slot_home(h[i + SCORE_PREFETCH], cap)]);
+#endif
+            uint64_t key = h[i];
+            if (key == 0 || !key_filter_maybe(&c->filter, key)) continue;
+            const sc_slot *sl;
+            for (size_t j = slot_home(key, cap); (sl = &c->slots[j])->key; j = (j + 1) & (cap - 1)) {
+                if (sl->key != key) continue;
+                double v = w->feats.val[i];
 #if defined(__GNUC__)
 #pragma GCC unroll 14
 #endif
-        for (int k = 0; k < K; k++) acc[k] += v * (double)row[k];
+                for (int k = 0; k < K; k++) acc[k] += v * (double)sl->w[k];
+                break;
+            }
+        }
     }
     for (int k = 0; k < K; k++) scores[k] = acc[k];
     return SLANT_OK;

@@ -19,9 +19,17 @@
 #include "labels.h"
 #include "corpus.h"
 #include "span_features.h"
-#include "feat_table.h"
+#include "util/key_filter.h"
 
 #define SC_PAYLOAD_VERSION 1u
+
+/* A feature's key and weights in one 64-byte cache line: scoring a span
+ * looks up hundreds of features in megabytes, so one miss per feature (not
+ * one for the key and one for the weights) is what counts. */
+typedef struct {
+    uint64_t key;                /* 0 = empty */
+    float w[SLANT_N_TECHNIQUES];
+} sc_slot;
 
 typedef struct span_classifier {
     uint32_t groups;             /* SPF_* feature groups the weights expect */
@@ -33,7 +41,10 @@ typedef struct span_classifier {
     uint64_t *keys;              /* F feature hashes, strictly increasing, nonzero */
     float *w;                    /* F x K: w[f*K+k] */
     double bias[SLANT_N_TECHNIQUES]; /* K */
-    feat_table table;            /* key -> row, built by span_classifier_index */
+    sc_slot *slots;              /* slot_cap, 64-byte aligned, open addressing:
+                                    built from keys and w by span_classifier_index */
+    size_t slot_cap;             /* power of two >= 2F */
+    key_filter filter;           /* over keys */
 } span_classifier;
 
 /* Returns a new classifier with F rows of zero weights (keys must be filled
@@ -59,9 +70,6 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
 typedef struct {
     spf_ctx *spf;                /* feature scratch (stemmer, token buffers) */
     spf_list feats;              /* the current span's features */
-    uint32_t *rows;              /* cap_rows: the rows of feats' known features */
-    double *vals;                /* cap_rows: their values */
-    size_t cap_rows;
 } span_classifier_work;
 
 slant_status span_classifier_work_init(span_classifier_work *w);
