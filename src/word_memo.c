@@ -47,9 +47,22 @@ void word_memo_begin(word_memo *m, size_t n_tokens) {
 uint32_t word_memo_epoch(const word_memo *m) { return m->epoch; }
 
 uint64_t word_memo_key(const char *p, size_t n, unsigned kind) {
-    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a, then mixed */
-    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)p[i]; h *= 0x100000001b3ULL; }
-    h = mix64(h ^ ((uint64_t)kind + 1) * 0x9e3779b97f4a7c15ULL);
+    /* Eight bytes at a time (tokens are short; a byte loop was ~3% of all
+     * analysis time), the length and kind mixed in. Only ever compared
+     * with keys from this same function. */
+    uint64_t h = ((uint64_t)n << 8 | kind) * 0x9e3779b97f4a7c15ULL;
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        h = mix64(h ^ v);
+        p += 8; n -= 8;
+    }
+    if (n) {
+        uint64_t v = 0;
+        for (size_t i = 0; i < n; i++) v |= (uint64_t)(unsigned char)p[i] << (8 * i);
+        h = mix64(h ^ v);
+    }
+    h = mix64(h);
     return h ? h : 1;
 }
 
