@@ -42,6 +42,7 @@
 #include <libstemmer.h>
 #include "span_features.h"
 #include "util/mix64.h"
+#include "util/u64_counts.h"
 #include "util/u64_sorted.h"
 #include "token_features.h"
 #include "word_memo.h"
@@ -77,10 +78,8 @@ struct spf_ctx {
     uint8_t *cdepth;             /* T: cluster depth, 0 = no cluster */
     uint32_t *lo_off, *lo_len;   /* T: each token's lower-cased bytes in low */
     char *low; size_t low_len, low_cap; /* lower-cased tokens, concatenated */
-    uint64_t *content;           /* n_content sorted stems of content tokens */
-    size_t n_content;
-    uint64_t *title;             /* n_title sorted stems of title content tokens */
-    size_t n_title;
+    u64_counts content;          /* stems of the article's content tokens */
+    u64_counts title;            /* stems of its title's content tokens */
     char *buf; size_t buf_cap;   /* span text for character n-grams */
     word_memo *memo;             /* token -> slot of vals */
     token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
@@ -191,7 +190,8 @@ void spf_ctx_free(spf_ctx *c) {
     if (c->stemmer) sb_stemmer_delete(c->stemmer);
     free(c->lower); free(c->stem); free(c->flags); free(c->lo_off); free(c->lo_len);
     free(c->cpath); free(c->cdepth);
-    free(c->low); free(c->content); free(c->title); free(c->buf);
+    free(c->low); free(c->buf);
+    u64_counts_fini(&c->content); u64_counts_fini(&c->title);
     word_memo_free(c->memo); free(c->vals); free(c->key);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
     free(c->by_word); free(c->span_stems);
@@ -202,7 +202,7 @@ static int reserve(spf_ctx *c, size_t T) {
     if (T <= c->cap) return 1;
     size_t cap = c->cap ? c->cap : 1024;
     while (cap < T) cap *= 2;
-    uint64_t **u64[] = {&c->lower, &c->stem, &c->content, &c->title, &c->key};
+    uint64_t **u64[] = {&c->lower, &c->stem, &c->key};
     for (size_t i = 0; i < sizeof u64 / sizeof u64[0]; i++) {
         uint64_t *p = realloc(*u64[i], cap * sizeof **u64[i]);
         if (!p) return 0;
@@ -275,7 +275,7 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     c->n_batch = 0;
     if (!reserve(c, T + 1)) return SLANT_ENOMEM;
     c->low_len = 0;
-    c->n_content = c->n_title = 0;
+    if (!u64_counts_reset(&c->content, T) || !u64_counts_reset(&c->title, T)) return SLANT_ENOMEM;
     c->clusters = clusters;
     word_memo_begin(c->memo, T);
     for (size_t t = 0; t < T; t++) {
@@ -307,12 +307,10 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
         c->lo_len[t] = LOW_UNSET;
         c->cdepth[t] = CLUSTER_UNSET;
         if (v.flags & F_CONTENT) {
-            c->content[c->n_content++] = v.stem;
-            if (k->sentence == 0) c->title[c->n_title++] = v.stem;
+            u64_counts_add(&c->content, v.stem);
+            if (k->sentence == 0) u64_counts_add(&c->title, v.stem);
         }
     }
-    u64_sort(c->content, c->n_content);
-    u64_sort(c->title, c->n_title);
     c->text = text;
     c->doc = d;
     if (!index_words(c)) return SLANT_ENOMEM;
@@ -571,11 +569,11 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         size_t inside = 0;
         if (L > LONG_SPAN) inside = u64_count_sorted(c->span_stems, n_span_stems, c->stem[t]);
         else for (size_t u = a; u < b; u++) inside += (c->flags[u] & F_CONTENT) && c->stem[u] == c->stem[t];
-        size_t all = u64_count_sorted(c->content, c->n_content, c->stem[t]);
+        size_t all = u64_counts_get(&c->content, c->stem[t]);
         size_t elsewhere = all > inside ? all - inside : 0;
         if (elsewhere) n_rep++;
         if (elsewhere > max_else) max_else = elsewhere;
-        if (ta->sentence != 0 && u64_count_sorted(c->title, c->n_title, c->stem[t])) n_title++;
+        if (ta->sentence != 0 && u64_counts_get(&c->title, c->stem[t])) n_title++;
         if ((mask & SPF_REPEAT) && elsewhere) P(fh(17, c->stem[t]), 1.0 / sqrt((double)L));
     }
     uint64_t share = n_content == 0 ? 5 : n_rep == 0 ? 0 : n_rep == n_content ? 4
