@@ -138,43 +138,16 @@ static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double 
 
 #define WORD_PREFETCH 8   /* tokens between a word's prefetch and its use */
 
-/* Adds the weights of the small features (from a per-model table) and
- * every token's word sums to the emissions of the tokens that see it
- * (emit[(t-o)*L+y] += sums[(o+2)*L+y]), computing the sums not cached under
- * the current model and memo, while each is in cache. */
-static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T) {
-    const tagger_model *tm = &m->tagger;
-    int L = tm->L;
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* add_word_sums' sums, inlined with L a constant for the O/B/I tag set. */
+static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t T, int L) {
     size_t L5 = 5 * (size_t)L;
     const feat_ctx *c = w->fctx;
-    if (!w->word_sums || w->sums_L < tm->L) {
-        free(w->word_sums); free(w->stamp); free(w->small_w);
-        w->word_sums = malloc(WORD_MEMO_SLOTS * L5 * sizeof *w->word_sums);
-        w->stamp = calloc(WORD_MEMO_SLOTS, sizeof *w->stamp);
-        w->small_w = malloc(FEAT_SMALL_N * (size_t)L * sizeof *w->small_w);
-        w->gen = 0;
-        if (!w->word_sums || !w->stamp || !w->small_w) {
-            free(w->word_sums); free(w->stamp); free(w->small_w);
-            w->word_sums = NULL; w->stamp = NULL; w->small_w = NULL;
-            return SLANT_ENOMEM;
-        }
-        w->sums_L = tm->L;
-        w->model_uid = tm->uid + 1;   /* forces a new generation below */
-    }
-    if (w->model_uid != tm->uid || w->epoch != feat_word_epoch(c) || w->gen == 0) {
-        if (++w->gen == 0) {   /* wrapped: no stamp may look current */
-            memset(w->stamp, 0, WORD_MEMO_SLOTS * sizeof *w->stamp);
-            w->gen = 1;
-        }
-        w->model_uid = tm->uid;
-        w->epoch = feat_word_epoch(c);
-        word_sums(m, c, FEAT_OUTSIDE, w->outside);
-        for (size_t i = 0; i < FEAT_SMALL_N; i++) {
-            uint32_t row = feat_table_find(&tm->table, feat_small_hash(i));
-            for (int y = 0; y < L; y++)
-                w->small_w[i * (size_t)L + (size_t)y] = row == UINT32_MAX ? 0.0 : (double)tm->w[(size_t)row * (size_t)L + (size_t)y];
-        }
-    }
     /* The small features: weights from the table above. */
     const feat_seq *fs = &w->feats;
     for (size_t t = 0; t < T; t++) {
@@ -223,6 +196,47 @@ static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T
             double *e = w->emit + t * (size_t)L;
             for (int y = 0; y < L; y++) e[y] += w->outside[(size_t)(o + 2) * (size_t)L + (size_t)y];
         }
+}
+
+/* Adds the weights of the small features (from a per-model table) and
+ * every token's word sums to the emissions of the tokens that see it
+ * (emit[(t-o)*L+y] += sums[(o+2)*L+y]), computing the sums not cached under
+ * the current model and memo, while each is in cache. */
+static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T) {
+    const tagger_model *tm = &m->tagger;
+    int L = tm->L;
+    size_t L5 = 5 * (size_t)L;
+    const feat_ctx *c = w->fctx;
+    if (!w->word_sums || w->sums_L < tm->L) {
+        free(w->word_sums); free(w->stamp); free(w->small_w);
+        w->word_sums = malloc(WORD_MEMO_SLOTS * L5 * sizeof *w->word_sums);
+        w->stamp = calloc(WORD_MEMO_SLOTS, sizeof *w->stamp);
+        w->small_w = malloc(FEAT_SMALL_N * (size_t)L * sizeof *w->small_w);
+        w->gen = 0;
+        if (!w->word_sums || !w->stamp || !w->small_w) {
+            free(w->word_sums); free(w->stamp); free(w->small_w);
+            w->word_sums = NULL; w->stamp = NULL; w->small_w = NULL;
+            return SLANT_ENOMEM;
+        }
+        w->sums_L = tm->L;
+        w->model_uid = tm->uid + 1;   /* forces a new generation below */
+    }
+    if (w->model_uid != tm->uid || w->epoch != feat_word_epoch(c) || w->gen == 0) {
+        if (++w->gen == 0) {   /* wrapped: no stamp may look current */
+            memset(w->stamp, 0, WORD_MEMO_SLOTS * sizeof *w->stamp);
+            w->gen = 1;
+        }
+        w->model_uid = tm->uid;
+        w->epoch = feat_word_epoch(c);
+        word_sums(m, c, FEAT_OUTSIDE, w->outside);
+        for (size_t i = 0; i < FEAT_SMALL_N; i++) {
+            uint32_t row = feat_table_find(&tm->table, feat_small_hash(i));
+            for (int y = 0; y < L; y++)
+                w->small_w[i * (size_t)L + (size_t)y] = row == UINT32_MAX ? 0.0 : (double)tm->w[(size_t)row * (size_t)L + (size_t)y];
+        }
+    }
+    if (L == 3) add_sums(m, w, T, 3);
+    else add_sums(m, w, T, L);
     return SLANT_OK;
 }
 
