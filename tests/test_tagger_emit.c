@@ -112,6 +112,36 @@ static void a_work_shared_by_two_models_should_use_each_models_weights(void) {
     slant_model_free(other);
 }
 
+/* A tagger with more labels than O/B/I (as --tagger-groups makes) takes
+ * the general path: the bundled model's features, made-up weights. */
+static void a_model_with_five_labels_should_agree_too(void) {
+    slant_model *five = NULL;
+    slant_error err;
+    CHECK(slant_model_load("models/default.slant", &five, &err) == SLANT_OK);
+    if (!five) return;
+    tagger_model *tm = &five->tagger;
+    size_t F = tm->n_feat;
+    float *w = malloc(F * 5 * sizeof *w);
+    CHECK(w != NULL);
+    if (!w) { slant_model_free(five); return; }
+    for (size_t f = 0; f < F; f++)
+        for (size_t y = 0; y < 5; y++)
+            w[f * 5 + y] = y < 3 ? tm->w[f * 3 + y] : tm->w[f * 3 + y - 3] * -0.5f;
+    free(tm->w);
+    tm->w = w;
+    tm->L = 5;
+    for (int i = 0; i < 25; i++) tm->trans[i] = (double)(i % 7) * 0.1 - 0.3;
+    for (int i = 0; i < 5; i++) tm->start[i] = 0.1 * i;
+    tagger_model_changed(tm);
+    tagger_work wk;
+    CHECK(tagger_work_init(&wk) == SLANT_OK);
+    CHECK(check_against_plain(model, &wk, example) > 100);   /* L = 3, then 5, then 3 */
+    CHECK(check_against_plain(five, &wk, example) > 100);
+    CHECK(check_against_plain(model, &wk, example) > 100);
+    tagger_work_fini(&wk);
+    slant_model_free(five);
+}
+
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
@@ -179,6 +209,7 @@ int main(void) {
     TEST(cached_emissions_should_equal_plain_ones_cold_and_warm);
     TEST(emissions_should_survive_the_word_memo_starting_again);
     TEST(a_work_shared_by_two_models_should_use_each_models_weights);
+    TEST(a_model_with_five_labels_should_agree_too);
     free(example);
     slant_model_free(model);
     return test_summary("tagger_emit");
