@@ -20,7 +20,7 @@
 #include "corpus.h"
 #include "span_features.h"
 
-#define SC_PAYLOAD_VERSION 1u
+#define SC_PAYLOAD_VERSION 2u   /* 2: word vectors after the weights; 1 is still read */
 
 typedef struct span_classifier {
     uint32_t groups;             /* SPF_* feature groups the weights expect */
@@ -35,6 +35,7 @@ typedef struct span_classifier {
     uint64_t *table;             /* table_cap open-addressed keys, 0 = empty */
     uint32_t *rows;              /* table_cap: row of each key */
     size_t table_cap;            /* power of two >= 2F */
+    spf_vectors vectors;         /* word vectors of SPF_VECTORS (n = 0: none) */
 } span_classifier;
 
 /* Returns a new classifier with F rows of zero weights (keys must be filled
@@ -65,11 +66,13 @@ typedef struct {
 slant_status span_classifier_work_init(span_classifier_work *w);
 void span_classifier_work_fini(span_classifier_work *w);
 
-/* Prepares one article (text tokenized into d; both borrowed until the
- * next call, as are clusters: the model's word clusters, NULL when it has
- * none). Errors: SLANT_ENOMEM. */
-slant_status span_classifier_article(span_classifier_work *w, const char *text,
-                                     const tok_doc *d, const feat_clusters *clusters);
+/* Prepares one article for classifier c (its word vectors; NULL: none)
+ * (text tokenized into d; both borrowed until the next call, as are
+ * clusters: the model's word clusters, NULL when it has none).
+ * Errors: SLANT_ENOMEM. */
+slant_status span_classifier_article(span_classifier_work *w, const span_classifier *c,
+                                     const char *text, const tok_doc *d,
+                                     const feat_clusters *clusters);
 
 /* Tells the features which spans of the current article are being
  * classified together (spf_batch; start/end in code points, copied).
