@@ -7,6 +7,7 @@
  * when dev technique labels are given (--dev-labels or --dev-tc-labels);
  * writes one model file. Never overwrites a file without --force.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,9 @@
 
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
-    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from;
-    double c1, c2, sentence_c2, prune, tc_c2, tc_class_weight;
+    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from, *tc_vectors;
+    double c1, c2, sentence_c2, prune, tc_c2, tc_class_weight, tc_fragments, tc_vector_scale;
+    int tc_vector_words, tc_bias_folds, tc_vector_depth;
     int iterations, min_count, threads, eval_every, force, quiet;
     int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups;
 } train_args;
@@ -56,6 +58,12 @@ static const cli_option train_options[] = {
     {"tc-min-count", 0, OPT_INT, "3", "classifier features: keep those seen in at least this many spans", OFF(tc_min_count)},
     {"tc-groups", 0, OPT_INT, "20479", "classifier feature groups, a bit mask of SPF_* (span_features.h); 20479 = all but clusters, 28671 = all", OFF(tc_groups)},
     {"tc-class-weight", 0, OPT_DOUBLE, "0", "class weights (N / (K n_k))^x for the classifier; 0: none", OFF(tc_class_weight)},
+    {"tc-fragments", 0, OPT_DOUBLE, "0", "also train the classifier on the tagger's fragments of the training articles, labelled with the technique of the gold spans they overlap most, at this weight (0: no)", OFF(tc_fragments)},
+    {"tc-vectors", 0, OPT_STRING, NULL, "word vectors ('slant learn clusters --vectors', word2vec text): the mean vector of a span becomes classifier features; the vectors are stored in the model", OFF(tc_vectors)},
+    {"tc-vector-words", 0, OPT_INT, "20000", "keep the vectors of this many words (the file's first, i.e. most frequent)", OFF(tc_vector_words)},
+    {"tc-vector-depth", 0, OPT_INT, "0", "store one mean vector per word cluster cut to this many bits (needs the model's clusters; smaller) instead of one per word (0)", OFF(tc_vector_depth)},
+    {"tc-vector-scale", 0, OPT_DOUBLE, "3", "weight of the vector features (vectors are scaled to unit length first)", OFF(tc_vector_scale)},
+    {"tc-bias-folds", 0, OPT_INT, "0", "shift the classifier's technique biases to maximise its cross-validated accuracy on the training articles with this many folds (0: no; -N: only report the N-fold accuracy)", OFF(tc_bias_folds)},
     {"no-classifier", 0, OPT_FLAG, NULL, "train the span tagger only", OFF(no_classifier)},
     {"tagger-from", 0, OPT_STRING, NULL, "take the span tagger (and its clusters) from this model instead of training one", OFF(tagger_from)},
     {"force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists", OFF(force)},
@@ -104,6 +112,126 @@ static int load_tc(const char *path, const corpus *c, lab_list *l, const char *w
     slant_status st = lab_read(path, LAB_TC, l, &err);
     if (st == SLANT_OK) st = lab_check_bounds(l, corpus_length_of, (void *)c, path, &err);
     return st == SLANT_OK ? EXIT_OK : cli_report(what, st, &err);
+}
+
+/* out: each span of pred (SI) that overlaps a span of gold (TC) of its
+ * article, with the technique whose gold spans overlap it most (code
+ * points; ties: the lower technique index). */
+static slant_status label_fragments(const lab_list *pred, const lab_list *gold, lab_list *out) {
+    slant_status st = SLANT_OK;
+    for (size_t i = 0; i < pred->len && st == SLANT_OK; i++) {
+        const lab_span *p = &pred->items[i];
+        double ov[SLANT_N_TECHNIQUES] = {0};
+        for (size_t j = 0; j < gold->len; j++) {
+            const lab_span *g = &gold->items[j];
+            if (g->technique < 0 || g->start >= p->end || g->end <= p->start || strcmp(g->id, p->id) != 0) continue;
+            uint32_t a = g->start > p->start ? g->start : p->start, b = g->end < p->end ? g->end : p->end;
+            ov[g->technique] += (double)(b - a);
+        }
+        int best = -1;
+        for (int k = 0; k < SLANT_N_TECHNIQUES; k++) if (ov[k] > 0 && (best < 0 || ov[k] > ov[best])) best = k;
+        if (best < 0) continue;
+        lab_span s = *p;
+        s.technique = best;
+        s.line = 0;
+        st = lab_list_push(out, &s);
+    }
+    return st;
+}
+
+typedef struct { uint64_t hash; size_t row; } vec_key;
+
+static int cmp_vec_key(const void *x, const void *y) {
+    const vec_key *p = x, *q = y;
+    return p->hash < q->hash ? -1 : p->hash > q->hash;
+}
+
+/* Reads the first max_words vectors of a word2vec text file ("V D" then
+ * "word x1 ... xD" lines; words lower-cased as the features see them),
+ * scales each to unit length, then quantizes every component to int8 with
+ * one scale for the file, times `weight`. */
+static int read_vectors(const char *path, int max_words, double weight,
+                        const feat_clusters *clusters, unsigned depth, spf_vectors *out) {
+    FILE *f = fopen(path, "r");
+    size_t V = 0, D = 0, n = 0;
+    float *x = NULL;
+    vec_key *keys = NULL;
+    char word[1024];
+    int rc = EXIT_INPUT;
+    if (!f) { fprintf(stderr, "slant train: cannot read %s\n", path); return EXIT_INPUT; }
+    if (fscanf(f, "%zu %zu", &V, &D) != 2 || D == 0 || D > 4096) {
+        fprintf(stderr, "slant train: %s: first line is not 'words dimensions'\n", path);
+        goto done;
+    }
+    if (max_words > 0 && V > (size_t)max_words) V = (size_t)max_words;
+    x = malloc((V ? V : 1) * D * sizeof *x);
+    keys = malloc((V ? V : 1) * sizeof *keys);
+    if (!x || !keys) { fprintf(stderr, "slant train: out of memory\n"); rc = EXIT_INTERNAL; goto done; }
+    double mx = 0;
+    for (; n < V; n++) {
+        if (fscanf(f, "%1023s", word) != 1) break;
+        double norm = 0;
+        for (size_t k = 0; k < D; k++) {
+            if (fscanf(f, "%f", &x[n * D + k]) != 1) {
+                fprintf(stderr, "slant train: %s: vector %zu is short\n", path, n + 1);
+                goto done;
+            }
+            norm += (double)x[n * D + k] * x[n * D + k];
+        }
+        norm = norm > 0 ? sqrt(norm) : 1;
+        for (size_t k = 0; k < D; k++) {
+            x[n * D + k] = (float)(x[n * D + k] / norm);
+            if (fabs(x[n * D + k]) > mx) mx = fabs(x[n * D + k]);
+        }
+        keys[n].hash = feat_word_hash(word, strlen(word));
+        keys[n].row = n;
+    }
+    if (depth) {
+        /* One vector per cluster: the mean of its words' unit vectors,
+         * scaled to unit length again; words without a cluster drop out. */
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t key = spf_cluster_key(clusters, keys[i].hash, depth);
+            if (key) { keys[m].hash = key; keys[m].row = keys[i].row; m++; }
+        }
+        n = m;
+    }
+    qsort(keys, n, sizeof *keys, cmp_vec_key);
+    size_t u = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && keys[j].hash == keys[i].hash) j++;
+        if (depth) {
+            /* Sum rows keys[i..j) into row keys[i].row (rows are distinct). */
+            float *dst = x + keys[i].row * D;
+            for (size_t r = i + 1; r < j; r++)
+                for (size_t k = 0; k < D; k++) dst[k] += x[keys[r].row * D + k];
+            double norm = 0;
+            for (size_t k = 0; k < D; k++) norm += (double)dst[k] * dst[k];
+            norm = norm > 0 ? sqrt(norm) : 1;
+            for (size_t k = 0; k < D; k++) dst[k] = (float)(dst[k] / norm);
+        }
+        keys[u++] = keys[i];
+        i = j;
+    }
+    mx = 0;
+    for (size_t i = 0; i < u; i++)
+        for (size_t k = 0; k < D; k++)
+            if (fabs(x[keys[i].row * D + k]) > mx) mx = fabs(x[keys[i].row * D + k]);
+    if (mx <= 0) mx = 1;
+    if (spf_vectors_alloc(out, u, (uint32_t)D) != SLANT_OK) { fprintf(stderr, "slant train: out of memory\n"); rc = EXIT_INTERNAL; goto done; }
+    out->scale = (float)(mx / 127.0 * weight);
+    out->depth = depth;
+    for (size_t i = 0; i < u; i++) {
+        out->hash[i] = keys[i].hash;
+        for (size_t k = 0; k < D; k++)
+            out->q[i * D + k] = (int8_t)lrint(x[keys[i].row * D + k] / mx * 127.0);
+    }
+    rc = EXIT_OK;
+done:
+    fclose(f);
+    free(x); free(keys);
+    return rc;
 }
 
 /* What the classifier stage did, for the summary and META. */
@@ -156,8 +284,37 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
     o.threads = a->threads; o.class_weight_power = a->tc_class_weight;
     o.clusters = m->resources.clusters;
     o.groups = (uint32_t)a->tc_groups;
+    o.bias_folds = a->tc_bias_folds;
+    spf_vectors vec;
+    spf_vectors_init(&vec);
+    if (a->tc_vectors) {
+        if (a->tc_vector_depth < 0 || a->tc_vector_depth > 32 || (a->tc_vector_depth && !m->resources.clusters)) {
+            fprintf(stderr, "slant train: --tc-vector-depth needs 0..32 and, above 0, word clusters in the model\n");
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        if ((rc = read_vectors(a->tc_vectors, a->tc_vector_words, a->tc_vector_scale, m->resources.clusters,
+                               (unsigned)a->tc_vector_depth, &vec)) != EXIT_OK) goto done;
+        o.vectors = &vec;
+        o.groups |= SPF_VECTORS;
+        if (!a->quiet) fprintf(stderr, "word vectors: %zu %s x %u from %s\n", vec.n, vec.depth ? "clusters" : "words", vec.dim, a->tc_vectors);
+    }
+    lab_list frag_pred, frag;
+    lab_list_init(&frag_pred); lab_list_init(&frag);
+    if (a->tc_fragments > 0) {
+        if ((st = tagger_predict_corpus(m, train, NULL, &frag_pred)) == SLANT_OK)
+            st = label_fragments(&frag_pred, tl, &frag);
+        if (st != SLANT_OK) { lab_list_fini(&frag_pred); lab_list_fini(&frag); spf_vectors_fini(&vec); goto done; }
+        o.extra = &frag;
+        o.extra_weight = a->tc_fragments;
+        if (!a->quiet) fprintf(stderr, "tagger fragments of the training articles: %zu, %zu overlapping gold spans\n",
+                               frag_pred.len, frag.len);
+    }
     if (!a->quiet) fprintf(stderr, "training the technique classifier on %zu spans\n", tl->len);
-    if ((st = sct_train(train, tl, tname, &o, &m->classifier, &cr->rep, &err)) != SLANT_OK) goto done;
+    st = sct_train(train, tl, tname, &o, &m->classifier, &cr->rep, &err);
+    lab_list_fini(&frag_pred); lab_list_fini(&frag);
+    spf_vectors_fini(&vec);
+    if (st != SLANT_OK) goto done;
     cr->trained = 1;
     if (dl) {
         if ((st = sct_accuracy(m->classifier, m->resources.clusters, dev, dl, dname, &cr->dev_accuracy, &err)) != SLANT_OK) goto done;
@@ -300,6 +457,10 @@ int cmd_train(int argc, char **argv) {
         cJSON_AddNumberToObject(tc, "iterations", cr.rep.iterations);
         cJSON_AddNumberToObject(tc, "temperature", cr.rep.temperature);
         cJSON_AddNumberToObject(tc, "holdout_accuracy", cr.rep.holdout_accuracy);
+        if (cr.rep.cv_accuracy >= 0) {
+            cJSON_AddNumberToObject(tc, "cv_accuracy", cr.rep.cv_accuracy);
+            cJSON_AddNumberToObject(tc, "cv_accuracy_bias_tuned", cr.rep.cv_accuracy_tuned);
+        }
         cJSON_AddNumberToObject(tc, "second_threshold", m->classifier->second_threshold);
     }
     if (a.dev_articles) {
@@ -331,6 +492,11 @@ int cmd_train(int argc, char **argv) {
         if (cr.trained)
             fprintf(stderr, "technique classifier: %zu features, %zu spans, T %.3f, held-out accuracy %.4f\n",
                     cr.rep.n_feat, cr.rep.n_examples, cr.rep.temperature, cr.rep.holdout_accuracy);
+        if (cr.trained && cr.rep.cv_accuracy >= 0) {
+            fprintf(stderr, "cross-validated accuracy %.4f, %.4f with technique bias offsets", cr.rep.cv_accuracy, cr.rep.cv_accuracy_tuned);
+            for (int k = 0; k < SLANT_N_TECHNIQUES; k++) fprintf(stderr, "%s%.1f", k ? " " : " (", cr.rep.bias_offset[k]);
+            fprintf(stderr, ")\n");
+        }
         if (cr.dev_tc) fprintf(stderr, "dev TC accuracy %.4f\n", cr.dev_accuracy);
         if (cr.dev_flc)
             fprintf(stderr, "dev FLC: precision %.4f recall %.4f F1 %.4f (top technique only: F1 %.4f; runner-up threshold %.2f)\n",

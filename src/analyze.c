@@ -121,7 +121,7 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
             cp[i] = d->tokens[w->spans.items[i].first].cp_start;
             cp[w->spans.len + i] = d->tokens[w->spans.items[i].last - 1].cp_end;
         }
-        st = span_classifier_article(&w->classify, tb->data, d, m->resources.clusters);
+        st = span_classifier_article(&w->classify, sc, tb->data, d, m->resources.clusters);
         if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + w->spans.len, w->spans.len);
         free(cp);
         if (st != SLANT_OK) goto fail;

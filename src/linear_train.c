@@ -37,13 +37,14 @@ void linear_train_opts_init(linear_train_opts *o) {
     o->delta = 1e-6;
     o->threads = 1;
     o->class_weight = NULL;
+    o->example_weight = NULL;
     o->progress = NULL;
     o->ctx = NULL;
 }
 
 /* ---- validation ---- */
 
-static slant_status check_opts(const linear_train_opts *o, int K,
+static slant_status check_opts(const linear_train_opts *o, int K, size_t N,
                                slant_error *err) {
     if (!(o->c2 >= 0.0) || !isfinite(o->c2))
         return err_set(err, SLANT_EINVAL, NULL, -1, -1, "c2 must be finite and >= 0, got %g", o->c2);
@@ -54,6 +55,11 @@ static slant_status check_opts(const linear_train_opts *o, int K,
             if (!(o->class_weight[k] > 0.0) || !isfinite(o->class_weight[k]))
                 return err_set(err, SLANT_EINVAL, NULL, -1, -1,
                                "class weight %d must be finite and > 0, got %g", k, o->class_weight[k]);
+    if (o->example_weight)
+        for (size_t i = 0; i < N; i++)
+            if (!(o->example_weight[i] > 0.0) || !isfinite(o->example_weight[i]))
+                return err_set(err, SLANT_EINVAL, NULL, -1, -1,
+                               "example weight %zu must be finite and > 0, got %g", i, o->example_weight[i]);
     return SLANT_OK;
 }
 
@@ -164,7 +170,8 @@ static void pass_examples(void *ctx, size_t lo, size_t hi) {
     for (size_t i = lo; i < hi; i++) {
         double *s = e->ws->resid + i * (size_t)K;
         const int y = d->y[i];
-        const double c = e->o->class_weight ? e->o->class_weight[y] : 1.0;
+        const double c = (e->o->class_weight ? e->o->class_weight[y] : 1.0) *
+                         (e->o->example_weight ? e->o->example_weight[i] : 1.0);
         linear_scores(&m, &d->x[i], s);
         double mx = s[0];
         for (int k = 1; k < K; k++) if (s[k] > mx) mx = s[k];
@@ -225,7 +232,8 @@ static double evaluate(const linear_data *d, const linear_train_opts *o,
     const size_t N = d->n, K = (size_t)d->n_class, F = d->n_feat;
     double W = 0.0;
     for (size_t i = 0; i < N; i++)
-        W += o->class_weight ? o->class_weight[d->y[i]] : 1.0;
+        W += (o->class_weight ? o->class_weight[d->y[i]] : 1.0) *
+             (o->example_weight ? o->example_weight[i] : 1.0);
     lin_eval e = { d, o, w, g, 1.0 / W, ws };
     run_split(pass_examples, &e, N, o->threads);
     run_split(pass_features, &e, ws->n_blocks, o->threads);
@@ -246,7 +254,7 @@ slant_status linear_objective(const linear_data *d, const linear_train_opts *o,
     lin_work ws = { NULL, NULL, NULL, 0 };
     slant_status st = check_data(d, err);
     if (st != SLANT_OK) goto done;
-    if ((st = check_opts(o, d->n_class, err)) != SLANT_OK) goto done;
+    if ((st = check_opts(o, d->n_class, d->n, err)) != SLANT_OK) goto done;
     if ((st = work_init(&ws, d)) != SLANT_OK) {
         err_set(err, st, NULL, -1, -1, "no memory for gradient scratch");
         goto done;
@@ -294,7 +302,7 @@ slant_status linear_train(const linear_data *d, const linear_train_opts *o,
     lbfgsfloatval_t *x = NULL;
     slant_status st = check_data(d, err);
     if (st != SLANT_OK) goto done;
-    if ((st = check_opts(o, d->n_class, err)) != SLANT_OK) goto done;
+    if ((st = check_opts(o, d->n_class, d->n, err)) != SLANT_OK) goto done;
     if (o->max_iter < 0 || !(o->epsilon >= 0.0) || !(o->delta >= 0.0)) {
         st = err_set(err, SLANT_EINVAL, NULL, -1, -1,
                      "need max_iter >= 0, epsilon >= 0, delta >= 0");

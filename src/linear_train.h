@@ -47,6 +47,8 @@ typedef struct {
                                    delta (relative) over 10 iterations; 0 = off */
     int threads;                /* >= 1; never changes the result */
     const double *class_weight; /* K weights > 0, or NULL for all 1 */
+    const double *example_weight; /* N weights > 0 multiplying the class
+                                   weights, or NULL for all 1 */
     /* Called after every iteration with the iteration number (1-based), the
      * objective and the weights (linear_n_weights doubles); return nonzero
      * to stop early, keeping those weights. May be NULL. */
@@ -62,7 +64,7 @@ typedef struct {
 } linear_train_info;
 
 /* c2 = 1e-4, max_iter = 200, epsilon = 1e-5, delta = 1e-6, threads = 1,
- * no class weights, no callback. */
+ * no class or example weights, no callback. */
 void linear_train_opts_init(linear_train_opts *o);
 
 /* Objective L(w) into *loss and its gradient into g (linear_n_weights

@@ -38,6 +38,7 @@ void span_classifier_free(span_classifier *c) {
     if (!c) return;
     free(c->keys); free(c->w); free(c->slots);
     key_filter_fini(&c->filter);
+    spf_vectors_fini(&c->vectors);
     free(c);
 }
 
@@ -68,8 +69,14 @@ slant_status span_classifier_index(span_classifier *c) {
 
 /* ---- TECH payload ---- */
 
+/* Version 2 appends the word vectors: u64 n, u32 dim, f32 scale, u32
+ * depth, u32 0, n u64 keys, n x dim int8 components. */
+#define VEC_HEADER_BYTES 24u
+
 slant_status span_classifier_serialize(const span_classifier *c, uint8_t **out, size_t *len) {
+    const spf_vectors *v = &c->vectors;
     size_t F = c->n_feat, n = HEADER_BYTES + 8 * K + 8 * F + 4 * F * K;
+    n += VEC_HEADER_BYTES + v->n * (8 + (size_t)v->dim);
     uint8_t *b = malloc(n);
     *out = NULL; *len = 0;
     if (!b) return SLANT_ENOMEM;
@@ -88,6 +95,16 @@ slant_status span_classifier_serialize(const span_classifier *c, uint8_t **out, 
         memcpy(&bits, &c->w[i], 4);
         mio_put_u32(p, bits);
     }
+    mio_put_u64(p, v->n);
+    mio_put_u32(p + 8, v->dim);
+    uint32_t sbits;
+    memcpy(&sbits, &v->scale, 4);
+    mio_put_u32(p + 12, sbits);
+    mio_put_u32(p + 16, v->depth);
+    mio_put_u32(p + 20, 0);
+    p += VEC_HEADER_BYTES;
+    for (size_t i = 0; i < v->n; i++, p += 8) mio_put_u64(p, v->hash[i]);
+    if (v->n) memcpy(p, v->q, v->n * v->dim);
     *out = b; *len = n;
     return SLANT_OK;
 }
@@ -97,15 +114,28 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
     slant_status st = SLANT_EFORMAT;
     *out = NULL;
     if (len < HEADER_BYTES) goto fail;
-    if (mio_get_u32(p) != SC_PAYLOAD_VERSION || mio_get_u32(p + 4) != SPF_VERSION) {
-        st = mio_get_u32(p) > SC_PAYLOAD_VERSION || mio_get_u32(p + 4) > SPF_VERSION
-                 ? SLANT_EVERSION : SLANT_EFORMAT;
+    uint32_t pv = mio_get_u32(p), fv = mio_get_u32(p + 4);
+    if (pv < 1 || pv > SC_PAYLOAD_VERSION || fv < 1 || fv > SPF_VERSION) {
+        st = pv > SC_PAYLOAD_VERSION || fv > SPF_VERSION ? SLANT_EVERSION : SLANT_EFORMAT;
         goto fail;
     }
     if (mio_get_u32(p + 12) != K) goto fail;
     uint64_t F = mio_get_u64(p + 32);
     size_t fixed = HEADER_BYTES + 8 * K;
-    if (len < fixed || F > (len - fixed) / (8 + 4 * K) || len != fixed + F * (8 + 4 * K)) goto fail;
+    if (len < fixed || F > (len - fixed) / (8 + 4 * K)) goto fail;
+    size_t w_end = fixed + (size_t)F * (8 + 4 * K);
+    uint64_t n_vec = 0, dim = 0, depth = 0;
+    if (pv == 1) {
+        if (len != w_end) goto fail;
+    } else {
+        if (len - w_end < VEC_HEADER_BYTES) goto fail;
+        n_vec = mio_get_u64(p + w_end);
+        dim = mio_get_u32(p + w_end + 8);
+        depth = mio_get_u32(p + w_end + 16);
+        if (depth > 32 || mio_get_u32(p + w_end + 20) != 0) goto fail;
+        size_t rest = len - w_end - VEC_HEADER_BYTES;
+        if (dim > 4096 || n_vec > rest / (8 + dim) || rest != n_vec * (8 + dim)) goto fail;
+    }
     if (!(c = span_classifier_new((size_t)F))) { st = SLANT_ENOMEM; goto fail; }
     c->groups = mio_get_u32(p + 8);
     c->temperature = mio_get_f64(p + 16);
@@ -127,6 +157,19 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
         uint32_t bits = mio_get_u32(q);
         memcpy(&c->w[i], &bits, 4);
         if (!(fabs((double)c->w[i]) <= SC_MAX_WEIGHT)) goto fail;
+    }
+    if (n_vec) {
+        if (spf_vectors_alloc(&c->vectors, (size_t)n_vec, (uint32_t)dim) != SLANT_OK) { st = SLANT_ENOMEM; goto fail; }
+        uint32_t sbits = mio_get_u32(q + 12);
+        memcpy(&c->vectors.scale, &sbits, 4);
+        c->vectors.depth = (uint32_t)depth;
+        if (!(fabs((double)c->vectors.scale) <= SC_MAX_WEIGHT)) goto fail;
+        q += VEC_HEADER_BYTES;
+        for (size_t i = 0; i < n_vec; i++, q += 8) {
+            c->vectors.hash[i] = mio_get_u64(q);
+            if (i && c->vectors.hash[i] <= c->vectors.hash[i - 1]) goto fail;
+        }
+        memcpy(c->vectors.q, q, (size_t)(n_vec * dim));
     }
     if ((st = span_classifier_index(c)) != SLANT_OK) goto fail;
     *out = c;
@@ -151,8 +194,10 @@ void span_classifier_work_fini(span_classifier_work *w) {
     memset(w, 0, sizeof *w);
 }
 
-slant_status span_classifier_article(span_classifier_work *w, const char *text,
-                                     const tok_doc *d, const feat_clusters *clusters) {
+slant_status span_classifier_article(span_classifier_work *w, const span_classifier *c,
+                                     const char *text, const tok_doc *d,
+                                     const feat_clusters *clusters) {
+    spf_set_vectors(w->spf, c ? &c->vectors : NULL);
     return spf_article(w->spf, text, d, clusters);
 }
 
@@ -283,7 +328,7 @@ slant_status span_classifier_score_list(const span_classifier *c, const feat_clu
                 goto done;
             }
             if ((st = tok_tokenize(cur->text.data, cur->text.len, &d)) != SLANT_OK) goto done;
-            if ((st = span_classifier_article(&w, cur->text.data, &d, clusters)) != SLANT_OK) goto done;
+            if ((st = span_classifier_article(&w, c, cur->text.data, &d, clusters)) != SLANT_OK) goto done;
             if ((st = batch_of_article(&w, spans, ix, n, &next, &bbuf, &bcap)) != SLANT_OK) goto done;
         }
         if (s->end > cur->text.n_cp || s->start >= s->end) {

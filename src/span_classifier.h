@@ -21,7 +21,7 @@
 #include "span_features.h"
 #include "util/key_filter.h"
 
-#define SC_PAYLOAD_VERSION 1u
+#define SC_PAYLOAD_VERSION 2u   /* 2: word vectors after the weights; 1 is still read */
 
 /* A feature's key and weights in one 64-byte cache line: scoring a span
  * looks up hundreds of features in megabytes, so one miss per feature (not
@@ -45,6 +45,7 @@ typedef struct span_classifier {
                                     built from keys and w by span_classifier_index */
     size_t slot_cap;             /* power of two >= 2F */
     key_filter filter;           /* over keys */
+    spf_vectors vectors;         /* word vectors of SPF_VECTORS (n = 0: none) */
 } span_classifier;
 
 /* Returns a new classifier with F rows of zero weights (keys must be filled
@@ -75,11 +76,13 @@ typedef struct {
 slant_status span_classifier_work_init(span_classifier_work *w);
 void span_classifier_work_fini(span_classifier_work *w);
 
-/* Prepares one article (text tokenized into d; both borrowed until the
- * next call, as are clusters: the model's word clusters, NULL when it has
- * none). Errors: SLANT_ENOMEM. */
-slant_status span_classifier_article(span_classifier_work *w, const char *text,
-                                     const tok_doc *d, const feat_clusters *clusters);
+/* Prepares one article for classifier c (its word vectors; NULL: none)
+ * (text tokenized into d; both borrowed until the next call, as are
+ * clusters: the model's word clusters, NULL when it has none).
+ * Errors: SLANT_ENOMEM. */
+slant_status span_classifier_article(span_classifier_work *w, const span_classifier *c,
+                                     const char *text, const tok_doc *d,
+                                     const feat_clusters *clusters);
 
 /* Tells the features which spans of the current article are being
  * classified together (spf_batch; start/end in code points, copied).

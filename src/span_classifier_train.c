@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include "span_classifier_train.h"
 #include "linear.h"
 #include "linear_train.h"
@@ -28,12 +29,16 @@ void sct_opts_init(sct_opts *o) {
     o->class_weight_power = 0;
     o->holdout = 5;
     o->clusters = NULL;
+    o->extra = NULL;
+    o->extra_weight = 1.0;
+    o->vectors = NULL;
+    o->bias_folds = 0;
 }
 
 /* ---- examples ---- */
 
 typedef struct {
-    size_t N;
+    size_t N, n_gold;      /* examples, of which the first n_gold are gold */
     uint64_t *hash; float *val; size_t n, cap;  /* all spans' features */
     size_t *offs;          /* N+1: span i has [offs[i], offs[i+1]) */
     int *y;                /* N gold techniques */
@@ -52,14 +57,63 @@ static int cmp_id_index(const void *a, const void *b) {
     return c ? c : x->i < y->i ? -1 : x->i > y->i;
 }
 
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
+/* Appends b's examples to a (b is emptied). */
+static slant_status examples_append(examples *a, examples *b) {
+    size_t N = a->N + b->N, n = a->n + b->n;
+    uint64_t *h = realloc(a->hash, (n ? n : 1) * sizeof *h);
+    if (!h) return SLANT_ENOMEM;
+    a->hash = h;
+    float *v = realloc(a->val, (n ? n : 1) * sizeof *v);
+    if (!v) return SLANT_ENOMEM;
+    a->val = v;
+    size_t *o = realloc(a->offs, (N + 1) * sizeof *o);
+    if (!o) return SLANT_ENOMEM;
+    a->offs = o;
+    int *y = realloc(a->y, (N ? N : 1) * sizeof *y);
+    if (!y) return SLANT_ENOMEM;
+    a->y = y;
+    size_t *r = realloc(a->article, (N ? N : 1) * sizeof *r);
+    if (!r) return SLANT_ENOMEM;
+    a->article = r;
+    memcpy(a->hash + a->n, b->hash, b->n * sizeof *h);
+    memcpy(a->val + a->n, b->val, b->n * sizeof *v);
+    for (size_t i = 0; i < b->N; i++) {
+        a->offs[a->N + i + 1] = a->n + b->offs[i + 1];
+        a->y[a->N + i] = b->y[i];
+        a->article[a->N + i] = b->article[i];
+    }
+    a->N = N; a->n = a->cap = n;
+    examples_fini(b);
+    memset(b, 0, sizeof *b);
+    return SLANT_OK;
+}
+
+/* Rank of article id among the sorted distinct ids of gold's labelled spans
+ * (ids not among them: mixed into the same range by hashing), so that the
+ * held-out articles are the same whichever list a span comes from. */
+static size_t article_rank(const char *const *ids, size_t n, const char *id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (strcmp(ids[m], id) < 0) lo = m + 1; else hi = m; }
+    if (lo < n && strcmp(ids[lo], id) == 0) return lo;
+    size_t h = 0;
+    for (const char *p = id; *p; p++) h = h * 31 + (unsigned char)*p;
+    return h;
+}
+
 /* Features of every labelled span of gold, in list order. */
 static slant_status extract(const corpus *train, const lab_list *gold, const char *name,
-                            uint32_t groups, const feat_clusters *clusters, examples *e,
+                            uint32_t groups, const feat_clusters *clusters,
+                            const spf_vectors *vectors,
+                            const char *const *rank_ids, size_t n_rank_ids, examples *e,
                             slant_error *err) {
     id_index *ord = NULL;
     size_t *which = NULL;
@@ -72,7 +126,7 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
     for (size_t i = 0; i < gold->len; i++) N += gold->items[i].technique >= 0;
     if (st != SLANT_OK) goto fail;
     if (N == 0) { st = err_set(err, SLANT_EINVAL, name, -1, -1, "no span carries a technique"); goto fail; }
-    e->N = N;
+    e->N = e->n_gold = N;
     ord = malloc(N * sizeof *ord);
     which = malloc(N * sizeof *which);
     e->offs = calloc(N + 1, sizeof *e->offs);
@@ -109,7 +163,8 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
                 break;
             }
             if ((st = tok_tokenize(cur->text.data, cur->text.len, &d)) != SLANT_OK) break;
-            if ((st = span_classifier_article(&w, cur->text.data, &d, clusters)) != SLANT_OK) break;
+            spf_set_vectors(w.spf, vectors);
+            if ((st = spf_article(w.spf, cur->text.data, &d, clusters)) != SLANT_OK) break;
             /* The batch: this article's labelled spans, as in
              * span_classifier_score_list. */
             size_t q = r;
@@ -135,7 +190,7 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
         memcpy(v[n], w.feats.val, w.feats.n * sizeof **v);
         len[n] = w.feats.n;
         e->y[n] = s->technique;
-        e->article[n] = rank;
+        e->article[n] = rank_ids ? article_rank(rank_ids, n_rank_ids, s->id) : rank;
     }
     if (st == SLANT_OK) {
         for (size_t n = 0; n < N; n++) e->offs[n + 1] = e->offs[n] + len[n];
@@ -200,6 +255,44 @@ static uint32_t find_key(const uint64_t *keys, size_t F, uint64_t h) {
 
 /* ---- training ---- */
 
+/* Accuracy of argmax(s + off) over N x K scores. */
+static size_t hits_with(const double *s, const int *y, size_t N, const double *off) {
+    size_t right = 0;
+    for (size_t i = 0; i < N; i++) {
+        const double *si = s + i * K;
+        int best = 0;
+        for (int k = 1; k < K; k++)
+            if (si[k] + off[k] > si[best] + off[best]) best = k;
+        right += best == y[i];
+    }
+    return right;
+}
+
+/* Coordinate ascent on per-class offsets off[K] (from 0, steps of 0.1 in
+ * [-1, 1], three rounds), keeping a change only when it gains at least
+ * two more right answers, so noise does not move a bias. Returns the
+ * accuracy at offsets 0, *tuned the accuracy with off. */
+static double tune_bias(const double *s, const int *y, size_t N, double *off, double *tuned) {
+    for (int k = 0; k < K; k++) off[k] = 0;
+    size_t base = hits_with(s, y, N, off), cur = base;
+    for (int round = 0; round < 3; round++) {
+        for (int k = 0; k < K; k++) {
+            double keep = off[k], best_v = keep;
+            size_t best = cur;
+            for (int step = -10; step <= 10; step++) {
+                off[k] = step * 0.1;
+                size_t h = hits_with(s, y, N, off);
+                if (h >= best + 2 || (h > cur && h == best && fabs(off[k]) < fabs(best_v))) { best = h; best_v = off[k]; }
+            }
+            off[k] = best_v;
+            cur = hits_with(s, y, N, off);
+        }
+    }
+    *tuned = N ? (double)cur / (double)N : 0;
+    return N ? (double)base / (double)N : 0;
+}
+
+
 /* Trains on the examples with use[i] != 0; w: linear_n_weights(F, K). */
 static slant_status fit(const examples *e, const uint32_t *ids, const size_t *id_offs,
                         const float *vals, size_t F, const unsigned char *use,
@@ -207,8 +300,9 @@ static slant_status fit(const examples *e, const uint32_t *ids, const size_t *id
     size_t n = 0;
     linear_example *x = malloc(e->N * sizeof *x);
     int *y = malloc(e->N * sizeof *y);
+    double *ew = malloc(e->N * sizeof *ew);
     slant_status st = SLANT_OK;
-    if (!x || !y) { st = SLANT_ENOMEM; goto done; }
+    if (!x || !y || !ew) { st = SLANT_ENOMEM; goto done; }
     double count[K] = {0}, cw[K];
     for (size_t i = 0; i < e->N; i++) {
         if (use && !use[i]) continue;
@@ -216,6 +310,7 @@ static slant_status fit(const examples *e, const uint32_t *ids, const size_t *id
         x[n].vals = vals + id_offs[i];
         x[n].n = (uint32_t)(id_offs[i + 1] - id_offs[i]);
         y[n] = e->y[i];
+        ew[n] = i < e->n_gold ? 1.0 : o->extra_weight;
         count[y[n]] += 1;
         n++;
     }
@@ -229,12 +324,13 @@ static slant_status fit(const examples *e, const uint32_t *ids, const size_t *id
     lo.max_iter = o->max_iter;
     lo.threads = o->threads;
     lo.class_weight = o->class_weight_power != 0 ? cw : NULL;
+    lo.example_weight = e->N > e->n_gold ? ew : NULL;
     memset(w, 0, linear_n_weights(F, K) * sizeof *w);
     linear_train_info info;
     st = linear_train(&data, &lo, w, &info, err);
     if (iters) *iters = info.iterations;
 done:
-    free(x); free(y);
+    free(x); free(y); free(ew);
     return st;
 }
 
@@ -251,9 +347,29 @@ slant_status sct_train(const corpus *train, const lab_list *gold, const char *go
     unsigned char *use = NULL;
     span_classifier *c = NULL;
     slant_status st;
-    sct_report r = { 0, 0, 0, 1.0, -1.0 };
+    sct_report r;
+    double *oof = NULL;
+    memset(&r, 0, sizeof r);
+    r.temperature = 1.0;
+    r.holdout_accuracy = r.cv_accuracy = r.cv_accuracy_tuned = -1.0;
     *out = NULL;
-    if ((st = extract(train, gold, gold_name, o->groups, o->clusters, &e, err)) != SLANT_OK) return st;
+    if ((st = extract(train, gold, gold_name, o->groups, o->clusters, o->vectors, NULL, 0, &e, err)) != SLANT_OK) return st;
+    if (o->extra && o->extra->len) {
+        /* The gold spans' articles in id order: extract's ranks. */
+        const char **rid = malloc(gold->len * sizeof *rid);
+        size_t nr = 0;
+        if (!rid) { st = SLANT_ENOMEM; goto fail; }
+        for (size_t i = 0; i < gold->len; i++)
+            if (gold->items[i].technique >= 0) rid[nr++] = gold->items[i].id;
+        qsort(rid, nr, sizeof *rid, cmp_str);
+        size_t u = 0;
+        for (size_t i = 0; i < nr; i++) if (u == 0 || strcmp(rid[i], rid[u - 1]) != 0) rid[u++] = rid[i];
+        examples x;
+        st = extract(train, o->extra, "extra spans", o->groups, o->clusters, o->vectors, rid, u, &x, err);
+        free(rid);
+        if (st != SLANT_OK) goto fail;
+        if ((st = examples_append(&e, &x)) != SLANT_OK) { examples_fini(&x); goto fail; }
+    }
     if ((st = dictionary(&e, o->min_count, &keys, &F)) != SLANT_OK) goto fail;
     ids = malloc((e.n ? e.n : 1) * sizeof *ids);
     vals = malloc((e.n ? e.n : 1) * sizeof *vals);
@@ -273,11 +389,31 @@ slant_status sct_train(const corpus *train, const lab_list *gold, const char *go
     r.n_examples = e.N;
     r.n_feat = F;
 
+    if (o->bias_folds >= 2 || o->bias_folds <= -2) {
+        /* Out-of-fold raw scores of every gold span (folds by article),
+         * then per-technique bias offsets that maximise their accuracy. */
+        size_t folds = (size_t)(o->bias_folds < 0 ? -o->bias_folds : o->bias_folds);
+        oof = malloc((e.n_gold ? e.n_gold : 1) * K * sizeof *oof);
+        if (!oof) { st = SLANT_ENOMEM; goto fail; }
+        linear_model lm = { F, K, w, 1.0 };
+        for (size_t f = 0; f < folds; f++) {
+            for (size_t i = 0; i < e.N; i++) use[i] = e.article[i] % folds != f;
+            if ((st = fit(&e, ids, id_offs, vals, F, use, o, w, NULL, err)) != SLANT_OK) goto fail;
+            for (size_t i = 0; i < e.n_gold; i++) {
+                if (use[i]) continue;
+                linear_example x = { ids + id_offs[i], vals + id_offs[i], (uint32_t)(id_offs[i + 1] - id_offs[i]) };
+                linear_scores(&lm, &x, oof + i * K);
+            }
+        }
+        r.cv_accuracy = tune_bias(oof, e.y, e.n_gold, r.bias_offset, &r.cv_accuracy_tuned);
+        if (o->bias_folds < 0)   /* measure only */
+            for (int k = 0; k < K; k++) r.bias_offset[k] = 0;
+    }
     if (o->holdout >= 2) {
         size_t n_held = 0;
         for (size_t i = 0; i < e.N; i++) {
             use[i] = e.article[i] % (size_t)o->holdout != (size_t)o->holdout - 1;
-            n_held += !use[i];
+            n_held += !use[i] && i < e.n_gold;
         }
         if (n_held > 0 && n_held < e.N) {
             if ((st = fit(&e, ids, id_offs, vals, F, use, o, w, NULL, err)) != SLANT_OK) goto fail;
@@ -287,7 +423,7 @@ slant_status sct_train(const corpus *train, const lab_list *gold, const char *go
             linear_model lm = { F, K, w, 1.0 };
             size_t h = 0, right = 0;
             for (size_t i = 0; i < e.N; i++) {
-                if (use[i]) continue;
+                if (use[i] || i >= e.n_gold) continue;
                 linear_example x = { ids + id_offs[i], vals + id_offs[i], (uint32_t)(id_offs[i + 1] - id_offs[i]) };
                 linear_scores(&lm, &x, scores + h * K);
                 gold_y[h] = e.y[i];
@@ -303,9 +439,17 @@ slant_status sct_train(const corpus *train, const lab_list *gold, const char *go
     if (!(c = span_classifier_new(F))) { st = SLANT_ENOMEM; goto fail; }
     c->groups = o->groups;
     c->temperature = r.temperature;
+    if (o->vectors && o->vectors->n) {
+        const spf_vectors *v = o->vectors;
+        if ((st = spf_vectors_alloc(&c->vectors, v->n, v->dim)) != SLANT_OK) goto fail;
+        c->vectors.scale = v->scale;
+        c->vectors.depth = v->depth;
+        memcpy(c->vectors.hash, v->hash, v->n * sizeof *v->hash);
+        memcpy(c->vectors.q, v->q, v->n * v->dim);
+    }
     memcpy(c->keys, keys, F * sizeof *keys);
     for (size_t i = 0; i < F * K; i++) c->w[i] = (float)w[i];
-    for (int k = 0; k < K; k++) c->bias[k] = w[F * K + (size_t)k];
+    for (int k = 0; k < K; k++) c->bias[k] = w[F * K + (size_t)k] + r.bias_offset[k];
     if ((st = span_classifier_index(c)) != SLANT_OK) goto fail;
     *out = c;
     c = NULL;
@@ -315,7 +459,7 @@ fail:
     span_classifier_free(c);
     examples_fini(&e);
     free(keys); free(ids); free(vals); free(id_offs); free(w); free(use);
-    free(scores); free(gold_y);
+    free(scores); free(gold_y); free(oof);
     return st;
 }
 

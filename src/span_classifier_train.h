@@ -28,6 +28,17 @@ typedef struct {
                                   rest, then retrain on all; 0 = T = 1 */
     const feat_clusters *clusters; /* borrowed word clusters for SPF_CLUSTERS;
                                   NULL: none (the model's, when it has them) */
+    const lab_list *extra;     /* more labelled spans of the same articles,
+                                  e.g. the tagger's fragments labelled from
+                                  overlapping gold spans (NULL: none); each
+                                  list is its own batch (spf_batch) */
+    double extra_weight;       /* weight of each extra span (gold: 1) */
+    int bias_folds;            /* >= 2: shift each technique's bias to
+                                  maximise the accuracy of out-of-fold scores
+                                  (folds by article); <= -2: only measure
+                                  the out-of-fold accuracy; 0 = no */
+    const spf_vectors *vectors; /* word vectors for SPF_VECTORS, copied into
+                                  the classifier (NULL: none) */
 } sct_opts;
 
 typedef struct {
@@ -36,10 +47,14 @@ typedef struct {
     int iterations;            /* L-BFGS iterations of the final model */
     double temperature;        /* fitted T (1 when holdout = 0) */
     double holdout_accuracy;   /* accuracy on the held-out spans (-1 if none) */
+    double cv_accuracy;        /* bias_folds: out-of-fold accuracy (-1 if none) */
+    double cv_accuracy_tuned;  /* ... with the bias offsets (optimistic) */
+    double bias_offset[SLANT_N_TECHNIQUES]; /* added to the trained biases */
 } sct_report;
 
 /* groups = SPF_DEFAULT, c2 = 1e-4, max_iter = 300, min_count = 3, threads = 1,
- * class_weight_power = 0, holdout = 5, clusters = NULL. */
+ * class_weight_power = 0, holdout = 5, clusters = NULL, extra = NULL,
+ * extra_weight = 1, bias_folds = 0, vectors = NULL. */
 void sct_opts_init(sct_opts *o);
 
 /* Trains a classifier on the spans of gold that carry a technique; *out is

@@ -96,6 +96,10 @@ struct spf_ctx {
     struct word_pos { uint64_t h; uint32_t pos; } *by_word;
     size_t by_word_cap, n_by_word;
     uint64_t *span_stems; size_t span_stems_cap;
+    const spf_vectors *vec;      /* borrowed word vectors, NULL: none */
+    int32_t *vrow;               /* T: row of each token in vec->q, -1 = none,
+                                    -2 = not looked up yet */
+    int32_t *vacc; size_t vacc_cap; /* SPF_VECTORS sums, vec->dim */
 };
 
 enum { LONG_ARTICLE = 4096, LONG_SPAN = 64 };
@@ -173,6 +177,45 @@ static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
     return b;
 }
 
+/* ---- word vectors ---- */
+
+void spf_vectors_init(spf_vectors *v) { memset(v, 0, sizeof *v); }
+
+void spf_vectors_fini(spf_vectors *v) {
+    free(v->hash);
+    free(v->q);
+    memset(v, 0, sizeof *v);
+}
+
+slant_status spf_vectors_alloc(spf_vectors *v, size_t n, uint32_t dim) {
+    spf_vectors_fini(v);
+    v->hash = calloc(n ? n : 1, sizeof *v->hash);
+    v->q = calloc(n * dim != 0 ? n * dim : 1, 1);
+    if (!v->hash || !v->q) { spf_vectors_fini(v); return SLANT_ENOMEM; }
+    v->n = n;
+    v->dim = dim;
+    return SLANT_OK;
+}
+
+int32_t spf_vectors_find(const spf_vectors *v, uint64_t key) {
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (v->hash[m] < key) lo = m + 1; else hi = m; }
+    return lo < v->n && v->hash[lo] == key ? (int32_t)lo : -1;
+}
+
+void spf_set_vectors(spf_ctx *c, const spf_vectors *v) {
+    c->vec = v && v->n && v->dim ? v : NULL;
+    c->doc = NULL;   /* the per-token rows must be looked up again */
+}
+
+static int reserve_acc(spf_ctx *c, size_t D) {
+    if (D <= c->vacc_cap) return 1;
+    int32_t *p = realloc(c->vacc, D * sizeof *p);
+    if (!p) return 0;
+    c->vacc = p; c->vacc_cap = D;
+    return 1;
+}
+
 /* ---- context ---- */
 
 spf_ctx *spf_ctx_new(void) {
@@ -195,6 +238,7 @@ void spf_ctx_free(spf_ctx *c) {
     word_memo_free(c->memo); free(c->vals); free(c->key);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
     free(c->by_word); free(c->span_stems);
+    free(c->vrow); free(c->vacc);
     free(c);
 }
 
@@ -208,6 +252,9 @@ static int reserve(spf_ctx *c, size_t T) {
         if (!p) return 0;
         *u64[i] = p;
     }
+    int32_t *vr = realloc(c->vrow, cap * sizeof *vr);
+    if (!vr) return 0;
+    c->vrow = vr;
     uint32_t **u32[] = {&c->lo_off, &c->lo_len, &c->cpath};
     for (size_t i = 0; i < sizeof u32 / sizeof u32[0]; i++) {
         uint32_t *p = realloc(*u32[i], cap * sizeof **u32[i]);
@@ -268,6 +315,19 @@ static token_values compute_values(spf_ctx *c, const char *p, size_t n, tok_kind
     return v;
 }
 
+/* (prefix bits, length) of a path cut to `bits`, as cluster_prefix below. */
+static uint64_t prefix_key(uint32_t path, unsigned depth, unsigned bits) {
+    unsigned dl = depth < bits ? depth : bits;
+    return dl == 0 ? 0 : (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32;
+}
+
+uint64_t spf_cluster_key(const feat_clusters *cl, uint64_t word, unsigned bits) {
+    uint32_t path;
+    uint8_t depth;
+    cluster_of(cl, word, &path, &depth);
+    return prefix_key(path, depth, bits);
+}
+
 slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
                          const feat_clusters *clusters) {
     size_t T = d->n_tokens;
@@ -306,6 +366,7 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
         c->flags[t] = v.flags;
         c->lo_len[t] = LOW_UNSET;
         c->cdepth[t] = CLUSTER_UNSET;
+        c->vrow[t] = -2;   /* looked up when a span first needs it */
         if (v.flags & F_CONTENT) {
             u64_counts_add(&c->content, v.stem);
             if (k->sentence == 0) u64_counts_add(&c->title, v.stem);
@@ -451,6 +512,21 @@ static uint64_t cluster_prefix(const spf_ctx *c, size_t t, unsigned bits, uint64
     return (uint64_t)(c->cpath[t] >> (32 - dl)) | (uint64_t)dl << 32;
 }
 
+/* 1: a determiner or possessive (a, an, the, this, that, these, those, his,
+ * her, their, our, my, your, its, such); 2: a pronoun (he, she, they, we,
+ * you, i, it, who); 0 otherwise. */
+static uint64_t is_det(const spf_ctx *c, size_t t) {
+    static const char *const dets[] = {"a", "an", "the", "this", "that", "these", "those", "his", "her",
+                                       "their", "our", "my", "your", "its", "such", NULL};
+    static const char *const prons[] = {"he", "she", "they", "we", "you", "i", "it", "who", NULL};
+    const char *w = c->low + c->lo_off[t];
+    size_t n = c->lo_len[t];
+    if (n > 5) return 0;
+    for (int i = 0; dets[i]; i++) if (strlen(dets[i]) == n && memcmp(dets[i], w, n) == 0) return 1;
+    for (int i = 0; prons[i]; i++) if (strlen(prons[i]) == n && memcmp(prons[i], w, n) == 0) return 2;
+    return 0;
+}
+
 slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_end,
                       spf_list *out) {
     static const size_t tok_edges[] = {2, 3, 4, 5, 7, 10, 15, 25, 40};
@@ -493,8 +569,11 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         P(fh2(4, c->lower[b - 1], none + 1), 1.0);
         normalize_from(out, from, mask);
     }
-    if ((mask & (SPF_CHARS | SPF_AFFIX)) && !lower_tokens(c, a, b)) return SLANT_ENOMEM;
-    if (mask & SPF_CLUSTERS) cluster_tokens(c, a > 0 ? a - 1 : 0, b < T ? b + 1 : T);
+    /* Lower-cased text and clusters of the span and its neighbours, for the
+     * groups that read them. */
+    if ((mask & (SPF_CHARS | SPF_AFFIX | SPF_SHAPE)) && !lower_tokens(c, a > 0 ? a - 1 : 0, b))
+        return SLANT_ENOMEM;
+    if (mask & (SPF_CLUSTERS | SPF_VECTORS)) cluster_tokens(c, a > 0 ? a - 1 : 0, b < T ? b + 1 : T);
     if (mask & SPF_CHARS) {
         /* " w1 w2 ... wL ": lower-cased tokens joined by one space. */
         size_t need = 2;
@@ -540,6 +619,52 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
             P(fh(46, cluster_prefix(c, b - 1, cut[i], unknown)), 1.0);
         }
         P(fh2(47, lenb, cluster_prefix(c, a, 12, none + 4)), 1.0);
+    }
+
+    if ((mask & SPF_VECTORS) && c->vec && c->vec->n) {
+        /* Mean of the span's word vectors, one feature per dimension. */
+        const spf_vectors *v = c->vec;
+        size_t D = v->dim, n = 0;
+        if (!reserve_acc(c, D)) return SLANT_ENOMEM;
+        int32_t *acc = c->vacc;
+        memset(acc, 0, D * sizeof *acc);
+        for (size_t t = a; t < b; t++) {
+            if (c->vrow[t] == -2) {
+                uint64_t key = v->depth ? prefix_key(c->cpath[t], c->cdepth[t], v->depth) : c->lower[t];
+                c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
+            }
+            if (c->vrow[t] < 0) continue;
+            const int8_t *q = v->q + (size_t)c->vrow[t] * D;
+            for (size_t k = 0; k < D; k++) acc[k] += q[k];
+            n++;
+        }
+        if (n == 0) P(fh(53, 0), 1.0);
+        else {
+            double sc = (double)v->scale / (double)n;
+            for (size_t k = 0; k < D; k++) P(fh(52, k), sc * acc[k]);
+        }
+    }
+    if (mask & SPF_SHAPE) {
+        /* shape: 0 lower word, 1 Capitalised, 2 ALLCAPS, 3 number, 4 quote, 5 other punctuation */
+        #define SHAPE(t) ((c->flags[t] & F_QUOTE) ? 4u : d->tokens[t].kind == TOK_NUMBER ? 3u : \
+                          !(c->flags[t] & F_WORD) ? 5u : (c->flags[t] & F_ALLCAPS) ? 2u : \
+                          (c->flags[t] & F_CAPITAL) ? 1u : 0u)
+        uint64_t sa = SHAPE(a), sb = SHAPE(b - 1);
+        uint64_t sp = a > 0 ? SHAPE(a - 1) : 6u, sx = b < T ? SHAPE(b) : 6u;
+        P(fh(60, sa | sb << 3 | (uint64_t)(L > 1) << 6), 1.0);
+        P(fh(61, sp | sx << 3), 1.0);
+        const char *wl = c->low + c->lo_off[b - 1];
+        size_t nl = c->lo_len[b - 1];
+        P(fh(62, (c->flags[b - 1] & F_WORD) && nl >= 4 ? feat_word_hash(wl + nl - 3, 3) : none), 1.0);
+        P(fh(63, (c->flags[b - 1] & F_WORD) && nl >= 3 ? feat_word_hash(wl + nl - 2, 2) : none), 1.0);
+        const char *wf = c->low + c->lo_off[a];
+        size_t nf = c->lo_len[a];
+        P(fh(64, (c->flags[a] & F_WORD) && nf >= 4 ? feat_word_hash(wf + nf - 3, 3) : none), 1.0);
+        P(fh2(65, is_det(c, a) | (a > 0 ? is_det(c, a - 1) : 0) << 2, lenb), 1.0);
+        size_t caps = 0, words = 0;
+        for (size_t t = a; t < b; t++) if (c->flags[t] & F_WORD) { words++; caps += (c->flags[t] & F_CAPITAL) != 0; }
+        P(fh(66, (uint64_t)(words && caps == words) | (uint64_t)(L == 1) << 1 | sb << 2), 1.0);
+        #undef SHAPE
     }
     if (mask & SPF_EDGES) {
         P(fh(6, c->lower[a]), 1.0);

@@ -25,7 +25,7 @@
 #include "tokenize.h"
 #include "token_features.h"
 
-#define SPF_VERSION 1u
+#define SPF_VERSION 2u
 
 /* Feature groups, a bit mask stored in the model (experiments switch them). */
 enum {
@@ -47,9 +47,14 @@ enum {
     SPF_BATCH    = 1u << 14, /* the other spans of the article being
                                 classified (spf_batch): same text elsewhere,
                                 nested in or holding another span */
+    SPF_SHAPE    = 1u << 15, /* noun-phrase cues at the span's edges: shapes
+                                and suffixes of its first and last words,
+                                determiners before and at its start */
+    SPF_VECTORS  = 1u << 16, /* mean of the span's word vectors (real
+                                values; needs spf_set_vectors) */
     /* Every group, bags scaled. The groups added after NONORM take the bits
      * after it so that the masks of older models keep their meaning. */
-    SPF_ALL      = ((1u << 12) - 1) | SPF_CLUSTERS | SPF_BATCH,
+    SPF_ALL      = ((1u << 12) - 1) | SPF_CLUSTERS | SPF_BATCH | SPF_SHAPE | SPF_VECTORS,
     /* What training uses unless told otherwise: every group but CLUSTERS,
      * which left dev TC accuracy and FLC F1 within noise or lower
      * (0.564 vs 0.573, FLC 0.152 vs 0.160 with the PTC dev set). */
@@ -66,12 +71,43 @@ typedef struct {
 void spf_list_init(spf_list *l);
 void spf_list_fini(spf_list *l);
 
+/* Word vectors for SPF_VECTORS: n words, each a dim-dimensional vector
+ * stored as int8, component k of word i = q[i*dim+k] * scale (scale holds
+ * the features' weight too). hash: feat_word_hash of the lower-cased word,
+ * strictly increasing. Owned arrays. */
+typedef struct {
+    size_t n;
+    uint32_t dim;
+    float scale;
+    uint32_t depth;   /* 0: hash is a word; d > 0: hash is a word-cluster
+                         prefix (spf_cluster_key with d bits) and a word's
+                         vector is its cluster's mean vector */
+    uint64_t *hash;   /* n */
+    int8_t *q;        /* n x dim */
+} spf_vectors;
+
+void spf_vectors_init(spf_vectors *v);
+void spf_vectors_fini(spf_vectors *v);
+/* Allocates n zero rows of dim (freeing what v held). Errors: SLANT_ENOMEM. */
+slant_status spf_vectors_alloc(spf_vectors *v, size_t n, uint32_t dim);
+/* Row of key (a feat_word_hash, or a cluster key when v->depth > 0) in v,
+ * -1 when absent. */
+int32_t spf_vectors_find(const spf_vectors *v, uint64_t key);
+/* The key of word's cluster cut to `bits` (or its depth if shorter), as
+ * the CLUSTERS features and depth-keyed vectors use it; 0 when the word
+ * has no cluster. */
+uint64_t spf_cluster_key(const feat_clusters *cl, uint64_t word, unsigned bits);
+
 /* Per-thread scratch: a stemmer and per-token buffers grown to the largest
  * article seen. Not thread-safe; free with spf_ctx_free. */
 typedef struct spf_ctx spf_ctx;
 
 spf_ctx *spf_ctx_new(void);   /* NULL on out of memory */
 void spf_ctx_free(spf_ctx *c);
+
+/* The word vectors of SPF_VECTORS (borrowed; NULL or empty: the group adds
+ * nothing). Takes effect from the next spf_article. */
+void spf_set_vectors(spf_ctx *c, const spf_vectors *v);
 
 /* Prepares the article text (valid UTF-8, tokenized into d). text, d and
  * clusters (the model's word clusters, NULL when it has none: SPF_CLUSTERS

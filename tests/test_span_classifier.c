@@ -98,6 +98,51 @@ static void span_features_should_see_repetition_of_the_span_text(void) {
     tok_doc_fini(&d);
 }
 
+static void span_features_should_average_word_vectors(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    spf_ctx *c = spf_ctx_new();
+    spf_vectors v;
+    spf_vectors_init(&v);
+    CHECK(spf_vectors_alloc(&v, 2, 2) == SLANT_OK);
+    uint64_t hm = feat_word_hash("migrants", 8), hb = feat_word_hash("border", 6);
+    int lo = hm < hb ? 0 : 1;
+    v.hash[lo] = hm; v.q[lo * 2] = 100; v.q[lo * 2 + 1] = 0;
+    v.hash[1 - lo] = hb; v.q[(1 - lo) * 2] = 0; v.q[(1 - lo) * 2 + 1] = 50;
+    v.scale = 0.01f;
+    CHECK(spf_vectors_find(&v, hb) == 1 - lo && spf_vectors_find(&v, 12345) == -1);
+    spf_list a, b;
+    spf_list_init(&a);
+    spf_list_init(&b);
+    spf_set_vectors(c, &v);
+    CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
+    /* "Migrants storm the border": two of its four words have vectors. */
+    CHECK(spf_span(c, SPF_LENGTH, 0, 25, &a) == SLANT_OK);
+    CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, 0, 25, &b) == SLANT_OK);
+    CHECK_EQ_INT(b.n, a.n + 2);
+    if (b.n == a.n + 2) {
+        CHECK_NEAR(b.val[a.n], 0.5, 1e-6);
+        CHECK_NEAR(b.val[a.n + 1], 0.25, 1e-6);
+    }
+    /* No word with a vector: one "none" feature. */
+    uint32_t o = find_nth(article, "Nobody knows", 0);
+    CHECK(spf_span(c, SPF_LENGTH, o, o + 12, &a) == SLANT_OK);
+    CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, o, o + 12, &b) == SLANT_OK);
+    CHECK_EQ_INT(b.n, a.n + 1);
+    /* Without vectors the group adds nothing. */
+    spf_set_vectors(c, NULL);
+    CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
+    CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, 0, 25, &b) == SLANT_OK);
+    CHECK(spf_span(c, SPF_LENGTH, 0, 25, &a) == SLANT_OK);
+    CHECK_EQ_INT(b.n, a.n);
+    spf_list_fini(&a);
+    spf_list_fini(&b);
+    spf_vectors_fini(&v);
+    spf_ctx_free(c);
+    tok_doc_fini(&d);
+}
+
 /* ---- a toy training set ---- */
 
 /* Articles whose spans are one of three cue words; the technique follows
@@ -267,6 +312,12 @@ static void payload_should_round_trip_byte_identical(void) {
     CHECK(c != NULL);
     if (!c) return;
     c->second_threshold = 0.25;
+    /* Two word vectors ride along (payload version 2). */
+    CHECK(spf_vectors_alloc(&c->vectors, 2, 3) == SLANT_OK);
+    c->vectors.hash[0] = 7; c->vectors.hash[1] = 11;
+    for (int i = 0; i < 6; i++) c->vectors.q[i] = (int8_t)(i * 20 - 60);
+    c->vectors.scale = 0.125f;
+    c->vectors.depth = 14;
     uint8_t *b1 = NULL, *b2 = NULL;
     size_t n1 = 0, n2 = 0;
     CHECK(span_classifier_serialize(c, &b1, &n1) == SLANT_OK);
@@ -276,6 +327,8 @@ static void payload_should_round_trip_byte_identical(void) {
         CHECK(span_classifier_serialize(c2, &b2, &n2) == SLANT_OK);
         CHECK(n1 == n2 && memcmp(b1, b2, n1) == 0);
         CHECK(c2->second_threshold == 0.25 && c2->temperature == c->temperature);
+        CHECK(c2->vectors.n == 2 && c2->vectors.dim == 3 && c2->vectors.scale == 0.125f && c2->vectors.depth == 14 &&
+              memcmp(c2->vectors.q, c->vectors.q, 6) == 0 && c2->vectors.hash[1] == 11);
         /* The parsed classifier predicts exactly what the original did. */
         double p1[K], p2[K];
         span_classifier_work w;
@@ -284,7 +337,7 @@ static void payload_should_round_trip_byte_identical(void) {
         CHECK(span_classifier_work_init(&w) == SLANT_OK);
         const corpus_article *a = &cp.items[0];
         CHECK(tok_tokenize(a->text.data, a->text.len, &d) == SLANT_OK);
-        CHECK(span_classifier_article(&w, a->text.data, &d, NULL) == SLANT_OK);
+        CHECK(span_classifier_article(&w, NULL, a->text.data, &d, NULL) == SLANT_OK);
         CHECK(span_classifier_predict(c, &w, gold.items[0].start, gold.items[0].end, p1) == SLANT_OK);
         CHECK(span_classifier_predict(c2, &w, gold.items[0].start, gold.items[0].end, p2) == SLANT_OK);
         CHECK(memcmp(p1, p2, sizeof p1) == 0);
@@ -318,7 +371,7 @@ static void parse_should_reject_truncated_and_damaged_payloads(void) {
     }
     uint8_t *m = malloc(n);
     memcpy(m, b, n);
-    m[0] = 2;                                   /* newer payload version */
+    m[0] = 3;                                   /* newer payload version */
     CHECK(span_classifier_parse(m, n, &out) == SLANT_EVERSION);
     memcpy(m, b, n);
     m[12] = 13;                                 /* wrong class count */
@@ -329,6 +382,14 @@ static void parse_should_reject_truncated_and_damaged_payloads(void) {
     memcpy(m, b, n);
     memset(m + 16, 0, 8);                       /* temperature 0 */
     CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    /* A version 1 payload (no vectors after the weights) still reads. */
+    memcpy(m, b, n);
+    m[0] = 1;
+    CHECK(span_classifier_parse(m, n - 24, &out) == SLANT_OK);
+    CHECK(out != NULL && out->vectors.n == 0);
+    span_classifier_free(out);
+    out = NULL;
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
     free(m);
     free(b);
     span_classifier_free(c);
@@ -338,6 +399,7 @@ int main(void) {
     TEST(span_features_should_be_deterministic_and_mask_groups);
     TEST(span_features_should_see_repetition_of_the_span_text);
     TEST(span_features_should_use_clusters_and_the_batch);
+    TEST(span_features_should_average_word_vectors);
     TEST(classifier_should_learn_a_toy_set);
     TEST(copies_of_a_span_should_get_their_first_then_second_choice);
     TEST(payload_should_round_trip_byte_identical);
