@@ -59,6 +59,9 @@ fi
 
 touch "$T/exists.slant"
 expect train_refuses_to_overwrite 1 "--force" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/exists.slant"
+expect train_refuses_zero_bags 1 "--bags" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/new.slant" --bags 0
+expect train_refuses_bag_dropout_1 1 "--bag-dropout" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/new.slant" --bags 2 --bag-dropout 1
+expect train_refuses_unknown_scheme 1 "--tagger-scheme" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/new.slant" --tagger-scheme 3
 
 # slant serve (issue 6): tests/serve.sh, counted here.
 serve_line=$(BUILD="${BUILD:-build}" sh tests/serve.sh | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
