@@ -25,7 +25,7 @@
 
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
-    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from, *lexicon;
+    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from;
     double c1, c2, sentence_c2, prune, tc_c2, tc_class_weight;
     int iterations, min_count, threads, eval_every, force, quiet;
     int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups;
@@ -45,7 +45,6 @@ static const cli_option train_options[] = {
     {"c2", 0, OPT_DOUBLE, "1", "L2 regularisation of the tagger", OFF(c2)},
     {"sentence-c2", 0, OPT_DOUBLE, "0", "L2 of a stacked sentence scorer, e.g. 0.001 (0: none; it did not help on PTC dev)", OFF(sentence_c2)},
     {"clusters", 0, OPT_STRING, NULL, "word clusters from 'slant learn clusters': features of both stages, stored in the model", OFF(clusters)},
-    {"lexicon", 0, OPT_STRING, NULL, "experimental: news lexicon bins (TSV: hash bins) for the cluster words; not saved in the model", OFF(lexicon)},
     {"prune", 0, OPT_DOUBLE, "0.02", "drop tagger features whose largest |weight| is below this (smaller, faster model)", OFF(prune)},
     {"tagger-groups", 0, OPT_INT, "1", "1: the tagger learns spans (B/I/O); 14: B/I per technique (--labels must be TC)", OFF(tagger_groups)},
     {"tagger-scheme", 0, OPT_INT, "0", "token labels of the span tagger: 0 = O B I, 1 = O I, 2 = O B I E S", OFF(scheme)},
@@ -94,26 +93,6 @@ static void on_bag(void *ctx, int bag, int bags, double bag_f1, double mean_f1) 
                 isatty(2) ? "\r\033[K" : "", bag, bags, bag_f1, mean_f1, bag, bag > 1 ? "s" : "");
     else
         fprintf(stderr, "%sbag %d/%d trained\n", isatty(2) ? "\r\033[K" : "", bag, bags);
-}
-
-/* Experimental --lexicon: bins per cluster word, aligned with m->clusters. */
-static uint8_t *load_lexicon(const char *path, const feat_clusters *cl) {
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    uint8_t *lex = calloc(cl->n ? cl->n : 1, 1);
-    char line[512];
-    size_t found = 0;
-    while (lex && fgets(line, sizeof line, f)) {
-        unsigned long long h;
-        unsigned v;
-        if (line[0] == '#' || sscanf(line, "%llx %u", &h, &v) != 2) continue;
-        size_t lo = 0, hi = cl->n;
-        while (lo < hi) { size_t mid = (lo + hi) / 2; if (cl->word_hash[mid] < h) lo = mid + 1; else hi = mid; }
-        if (lo < cl->n && cl->word_hash[lo] == h) { lex[lo] = (uint8_t)v; found++; }
-    }
-    fclose(f);
-    fprintf(stderr, "lexicon: %zu of %zu cluster words from %s\n", found, cl->n, path);
-    return lex;
 }
 
 static int load_set(const char *articles, const char *labels, corpus *c, lab_list *l,
@@ -267,7 +246,6 @@ int cmd_train(int argc, char **argv) {
     slant_model *m = model_new();
     cJSON *meta = NULL;
     char *meta_text = NULL;
-    uint8_t *lexicon = NULL;
     if (!m) { rc = EXIT_INTERNAL; goto done; }
     if ((rc = load_set(a.articles, a.labels, &train, &train_gold, "training data")) != EXIT_OK) goto done;
     if (a.dev_articles && (rc = load_set(a.dev_articles, a.dev_labels, &dev, &dev_gold, "dev data")) != EXIT_OK) goto done;
@@ -289,14 +267,6 @@ int cmd_train(int argc, char **argv) {
         wc_table_fini(&wt);
         if (cst != SLANT_OK) { rc = cli_report("word clusters", cst, &cerr); goto done; }
         if (!a.quiet) fprintf(stderr, "word clusters: %zu words from %s\n", m->clusters.n, a.clusters);
-    }
-    if (a.lexicon) {
-        if (!a.clusters || !(lexicon = load_lexicon(a.lexicon, &m->clusters))) {
-            fprintf(stderr, "slant train: --lexicon needs --clusters and a readable file\n");
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        m->clusters.lex = lexicon;
     }
 
     tagger_train_opts to;
@@ -410,7 +380,6 @@ done:
     cJSON_Delete(meta);
     cJSON_free(meta_text);
     slant_model_free(m);
-    free(lexicon);
     corpus_fini(&train); corpus_fini(&dev);
     lab_list_fini(&train_gold); lab_list_fini(&dev_gold);
     return rc;

@@ -17,7 +17,7 @@ slant_status model_set_clusters(slant_model *m, const feat_clusters *fc) {
     memcpy(d, fc->depth, n);
     free(m->cluster_words); free(m->cluster_paths); free(m->cluster_depths);
     m->cluster_words = w; m->cluster_paths = p; m->cluster_depths = d;
-    m->clusters = (feat_clusters){w, p, d, n, NULL};
+    m->clusters = (feat_clusters){w, p, d, n};
     m->resources.clusters = &m->clusters;
     return SLANT_OK;
 }

@@ -55,7 +55,6 @@ struct feat_ctx {
     uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
     uint64_t *mlow;               /* T: mix64(lower), shared by the bigram templates */
     uint64_t *cl4, *cl8, *cl12;   /* T each: cluster path prefixes, 0 = no cluster */
-    uint8_t *lex;                 /* T: news lexicon bins (feat_clusters.lex), 0 = none */
     uint8_t *in_quote;            /* T: 1 inside a quotation */
     uint8_t *flags;               /* T: FLAG_* */
     uint64_t *sorted;             /* 2T: scratch for repetition counts */
@@ -70,7 +69,7 @@ enum { FLAG_ALLCAPS = 1, FLAG_CONTENT = 2, FLAG_REPEATED = 4, FLAG_REPEATED3 = 8
 /* Most hashes feat_tokens writes for one token: 32 always, 3 with
  * sentence scores, 3 with a word cluster. It reserves T times this, so the
  * writes need no capacity checks. */
-#define FEAT_MAX_PER_TOKEN (32 + 3 + 3 + 8)
+#define FEAT_MAX_PER_TOKEN (32 + 3 + 3)
 
 /* ---- hashing ---- */
 
@@ -171,7 +170,7 @@ void feat_ctx_free(feat_ctx *c) {
     free(c->mlow);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
     free(c->cl4); free(c->cl8); free(c->cl12);
-    free(c->in_quote); free(c->flags); free(c->sorted); free(c->lex);
+    free(c->in_quote); free(c->flags); free(c->sorted);
     free(c);
 }
 
@@ -189,9 +188,6 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
     uint8_t *q = realloc(c->in_quote, cap);
     if (!q) return 0;
     c->in_quote = q;
-    q = realloc(c->lex, cap);
-    if (!q) return 0;
-    c->lex = q;
     q = realloc(c->flags, cap);
     if (!q) return 0;
     c->flags = q;
@@ -218,15 +214,12 @@ static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
     return b;
 }
 
-static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth,
-                      uint8_t *lex) {
-    *lex = 0;
+static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
     if (!cl || cl->n == 0) return 0;
     size_t lo = 0, hi = cl->n;
     while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
     if (lo == cl->n || cl->word_hash[lo] != word) return 0;
     *path = cl->cluster[lo]; *depth = cl->depth[lo];
-    if (cl->lex) *lex = cl->lex[lo];
     return 1;
 }
 
@@ -402,12 +395,10 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
     /* Cluster path prefixes of every token: the value is (bits, depth) so
      * prefixes of different lengths never collide. */
     int has_clusters = r && r->clusters && r->clusters->n;
-    int has_lex = has_clusters && r->clusters->lex;
-    for (size_t t = 0; !has_lex && t < T; t++) c->lex[t] = 0;
     for (size_t t = 0; has_clusters && t < T; t++) {
         uint32_t path; uint8_t depth;
         c->cl4[t] = c->cl8[t] = c->cl12[t] = 0;
-        if (!cluster_of(r->clusters, c->lower[t], &path, &depth, &c->lex[t]) || depth == 0) continue;
+        if (!cluster_of(r->clusters, c->lower[t], &path, &depth) || depth == 0) continue;
         static const uint8_t lens[3] = {4, 8, 12};
         uint64_t *dst[3] = {&c->cl4[t], &c->cl8[t], &c->cl12[t]};
         for (int i = 0; i < 3; i++) {
@@ -415,9 +406,6 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
             *dst[i] = (uint64_t)(path >> (32 - dl)) | (uint64_t)dl << 32;
         }
     }
-    /* Experimental: which lexicon templates to emit (SLANT_LEX_MASK). */
-    static int lex_mask = -1;
-    if (lex_mask < 0) { const char *e = getenv("SLANT_LEX_MASK"); lex_mask = e ? atoi(e) : 3; }
     uint64_t none = 0x5bd1e995u;   /* value for positions outside the article */
     uint64_t mnone = mix64(none);
     /* Templates whose value takes a few values are hashed once per article
@@ -504,17 +492,6 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
             if (has_clusters && c->cl4[t]) {
                 out[0] = feat(27, c->cl4[t]); out[1] = feat(28, c->cl8[t]); out[2] = feat(29, c->cl12[t]);
                 out += 3;
-            }
-            /* News lexicon bins (experimental, feat_clusters.lex). */
-            if (has_lex) {
-                uint64_t lx = c->lex[t], lm1 = t > 0 ? c->lex[t - 1] : 255, lp1 = t + 1 < T ? c->lex[t + 1] : 255;
-                if (lex_mask & 1) *out++ = feat(41, lx & 15);
-                if (lex_mask & 2) *out++ = feat(42, lx >> 4);
-                if (lex_mask & 4) *out++ = feat(43, (lm1 & 15) | (lx & 15) << 8);
-                if (lex_mask & 8) *out++ = feat(44, (lx & 15) | (lp1 & 15) << 8);
-                if (lex_mask & 16) *out++ = feat(45, (lx & 15) | (uint64_t)inq << 8);
-                if (lex_mask & 32) *out++ = feat(46, lm1 & 15);
-                if (lex_mask & 64) *out++ = feat(47, lp1 & 15);
             }
         }
     }

@@ -24,9 +24,6 @@ typedef struct {
     const uint32_t *cluster;    /* n: cluster path bits, left-aligned */
     const uint8_t *depth;       /* n: number of meaningful bits */
     size_t n;
-    /* n or NULL: news lexicon bins of each word (experimental): low nibble
-     * opinion-vs-reporting bin, high nibble partisan-vs-centre bin, 0 = none. */
-    const uint8_t *lex;
 } feat_clusters;
 
 typedef struct {
