@@ -31,6 +31,8 @@ typedef struct {
     int tc_vector_words, tc_bias_folds, tc_vector_depth;
     int iterations, min_count, threads, eval_every, force, quiet;
     int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups;
+    int bags, bag_bootstrap, bag_seed, scheme, average_from;
+    double bag_fraction, bag_dropout;
 } train_args;
 
 #define OFF(f) offsetof(train_args, f)
@@ -47,6 +49,13 @@ static const cli_option train_options[] = {
     {"clusters", 0, OPT_STRING, NULL, "word clusters from 'slant learn clusters': features of both stages, stored in the model", OFF(clusters)},
     {"prune", 0, OPT_DOUBLE, "0.02", "drop tagger features whose largest |weight| is below this (smaller, faster model)", OFF(prune)},
     {"tagger-groups", 0, OPT_INT, "1", "1: the tagger learns spans (B/I/O); 14: B/I per technique (--labels must be TC)", OFF(tagger_groups)},
+    {"tagger-scheme", 0, OPT_INT, "0", "token labels of the span tagger: 0 = O B I, 1 = O I, 2 = O B I E S", OFF(scheme)},
+    {"average-from", 0, OPT_INT, "0", "keep the mean of the tagger's L-BFGS iterates from this iteration on (0: the last iterate)", OFF(average_from)},
+    {"bags", 0, OPT_INT, "1", "train this many taggers on resampled articles and keep the mean of their weights (one CRF)", OFF(bags)},
+    {"bag-fraction", 0, OPT_DOUBLE, "0", "with --bags: 0 = each bag leaves out one fold; in (0,1] = a random subset of that fraction", OFF(bag_fraction)},
+    {"bag-bootstrap", 0, OPT_FLAG, NULL, "with --bags: bootstrap samples (n articles drawn with replacement)", OFF(bag_bootstrap)},
+    {"bag-dropout", 0, OPT_DOUBLE, "0", "with --bags: each bag also leaves out this fraction of the features (random per bag)", OFF(bag_dropout)},
+    {"bag-seed", 0, OPT_INT, "1", "seed of the bags' resampling", OFF(bag_seed)},
     {"iterations", 0, OPT_INT, "300", "L-BFGS iterations of the tagger", OFF(iterations)},
     {"min-count", 0, OPT_INT, "2", "keep features seen at least this often", OFF(min_count)},
     {"threads", 'j', OPT_INT, "2", "training threads", OFF(threads)},
@@ -83,6 +92,15 @@ static void on_progress(void *ctx, int iter, int max_iter, double loss, double d
     else if (tty)
         fprintf(stderr, "\r\033[Kiteration %d/%d  loss %.2f", iter, max_iter, loss);
     fflush(stderr);
+}
+
+static void on_bag(void *ctx, int bag, int bags, double bag_f1, double mean_f1) {
+    (void)ctx;
+    if (bag_f1 >= 0)
+        fprintf(stderr, "%sbag %d/%d: dev SI F1 %.4f alone, %.4f for the mean of %d bag%s\n",
+                isatty(2) ? "\r\033[K" : "", bag, bags, bag_f1, mean_f1, bag, bag > 1 ? "s" : "");
+    else
+        fprintf(stderr, "%sbag %d/%d trained\n", isatty(2) ? "\r\033[K" : "", bag, bags);
 }
 
 static int load_set(const char *articles, const char *labels, corpus *c, lab_list *l,
@@ -368,6 +386,15 @@ int cmd_train(int argc, char **argv) {
         return EXIT_INPUT;
     }
     if (a.threads < 1) a.threads = 1;
+    if (a.bags < 1 || a.bags > 100 || !(a.bag_fraction >= 0 && a.bag_fraction <= 1) ||
+        !(a.bag_dropout >= 0 && a.bag_dropout < 1)) {
+        fprintf(stderr, "slant train: --bags must be 1..100, --bag-fraction in [0,1] and --bag-dropout in [0,1)\n");
+        return EXIT_INPUT;
+    }
+    if (a.scheme < 0 || a.scheme > 2 || (a.scheme != 0 && a.tagger_groups > 1)) {
+        fprintf(stderr, "slant train: --tagger-scheme must be 0, 1 or 2 (and 0 with --tagger-groups)\n");
+        return EXIT_INPUT;
+    }
 
     corpus train, dev;
     lab_list train_gold, dev_gold;
@@ -406,7 +433,12 @@ int cmd_train(int argc, char **argv) {
     to.sentence_c2 = a.sentence_c2;
     to.label_groups = a.tagger_groups;
     to.prune = a.prune;
-    if (!a.quiet) to.progress = on_progress;
+    to.scheme = a.scheme;
+    to.average_from = a.average_from;
+    to.bags = a.bags; to.bag_fraction = a.bag_fraction; to.bag_bootstrap = a.bag_bootstrap;
+    to.bag_seed = (uint64_t)a.bag_seed;
+    to.bag_dropout = a.bag_dropout;
+    if (!a.quiet) { to.progress = on_progress; to.bag_done = on_bag; }
     tagger_train_report rep;
     slant_error err;
     slant_error_clear(&err);
@@ -443,13 +475,15 @@ int cmd_train(int argc, char **argv) {
     cJSON_AddNumberToObject(opts, "train_tokens", (double)rep.n_tokens);
     cJSON_AddNumberToObject(opts, "seconds", difftime(time(NULL), w0));
     cJSON *tag = cJSON_AddObjectToObject(meta, "tagger");
-    cJSON_AddStringToObject(tag, "labels", "O B I");
+    cJSON_AddStringToObject(tag, "labels", a.tagger_groups > 1 ? "O B I per technique" :
+                            a.scheme == 1 ? "O I" : a.scheme == 2 ? "O B I E S" : "O B I");
     cJSON_AddNumberToObject(tag, "features", (double)rep.n_feat);
     cJSON_AddNumberToObject(tag, "iterations", rep.iterations);
     cJSON_AddNumberToObject(tag, "threshold", m->tagger.decoding.threshold);
     cJSON_AddNumberToObject(tag, "low", m->tagger.decoding.low);
     cJSON_AddNumberToObject(tag, "gap", m->tagger.decoding.gap);
     cJSON_AddNumberToObject(tag, "min_len", m->tagger.decoding.min_len);
+    if (rep.has_cv) cJSON_AddNumberToObject(tag, "train_oof_si_f1", rep.cv.f1);
     if (cr.trained) {
         cJSON *tc = cJSON_AddObjectToObject(meta, "classifier");
         cJSON_AddNumberToObject(tc, "spans", (double)cr.rep.n_examples);
@@ -489,6 +523,10 @@ int cmd_train(int argc, char **argv) {
             fprintf(stderr, "dev SI: precision %.4f recall %.4f F1 %.4f (threshold %.3f, low %.3f, gap %u, min length %u)\n",
                     rep.dev.precision, rep.dev.recall, rep.dev.f1, m->tagger.decoding.threshold, m->tagger.decoding.low,
                     m->tagger.decoding.gap, m->tagger.decoding.min_len);
+        if (rep.has_cv)
+            fprintf(stderr, "train out-of-fold SI (%d folds): precision %.4f recall %.4f F1 %.4f (threshold %.3f, low %.3f, gap %u, min length %u)\n",
+                    a.bags, rep.cv.precision, rep.cv.recall, rep.cv.f1, rep.cv_decoding.threshold, rep.cv_decoding.low,
+                    rep.cv_decoding.gap, rep.cv_decoding.min_len);
         if (cr.trained)
             fprintf(stderr, "technique classifier: %zu features, %zu spans, T %.3f, held-out accuracy %.4f\n",
                     cr.rep.n_feat, cr.rep.n_examples, cr.rep.temperature, cr.rep.holdout_accuracy);

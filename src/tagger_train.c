@@ -18,6 +18,7 @@
 #include "tagger.h"
 #include "tagger_train.h"
 #include "token_features.h"
+#include "util/mix64.h"
 
 enum { LBL_O = 0 };
 
@@ -43,6 +44,11 @@ void tagger_train_opts_init(tagger_train_opts *o) {
     o->sentence_c2 = 0.0;
     o->label_groups = 1;
     o->prune = 0.02;
+    o->bags = 1;
+    o->bag_fraction = 0.0;
+    o->bag_bootstrap = 0;
+    o->bag_seed = 1;
+    o->bag_done = NULL;
 }
 
 /* One article ready for the CRF. */
@@ -92,9 +98,23 @@ static void assign_labels(const tok_doc *d, const lab_span *spans, size_t n, int
     }
 }
 
+/* Rewrites BIO labels (one group) into scheme's labels. */
+static void relabel(int *labels, size_t T, int scheme) {
+    if (scheme == TAGGER_SCHEME_IO) {
+        for (size_t t = 0; t < T; t++) labels[t] = labels[t] == LBL_O ? 0 : 1;
+    } else if (scheme == TAGGER_SCHEME_BIOES) {
+        for (size_t t = 0; t < T; t++) {
+            if (labels[t] == LBL_O) continue;
+            int ends = t + 1 == T || labels[t + 1] != LBL_I(0);   /* next is not I: span ends here */
+            if (labels[t] == LBL_B(0)) labels[t] = ends ? 4 : 1;
+            else labels[t] = ends ? 3 : 2;
+        }
+    }
+}
+
 /* Tokenizes and extracts features of every article of c. gold may be NULL. */
 static slant_status prepare(const slant_model *m, const corpus *c, const lab_list *gold,
-                            int groups, float **sent_scores, prep_seq **out) {
+                            int groups, int scheme, float **sent_scores, prep_seq **out) {
     slant_status st = SLANT_OK;
     prep_seq *p = calloc(c->len ? c->len : 1, sizeof *p);
     lab_span *spans = NULL;
@@ -130,6 +150,7 @@ static slant_status prepare(const slant_model *m, const corpus *c, const lab_lis
                 if (strcmp(gold->items[i].id, art->id) == 0) spans[n++] = gold->items[i];
             qsort(spans, n, sizeof *spans, cmp_span_start);
             assign_labels(&d, spans, n, groups, s->labels);
+            if (groups == 1) relabel(s->labels, T, scheme);
         }
     }
 done:
@@ -206,13 +227,16 @@ typedef struct {
     double *emit, *alpha, *beta, *marg; /* max T x L */
 } dev_eval;
 
-static slant_status dev_marginals(dev_eval *e, const double *w) {
+/* P(span) of every token of e's sequences under weights w; with only, of
+ * the sequences i with only[i] != 0 (the others' values are kept). */
+static slant_status marginals_of(dev_eval *e, const double *w, const unsigned char *only) {
     int L = e->L;
     const double *trans = w + e->n_feat * (size_t)L, *start = trans + L * L;
     double *ps = e->p_span;
     for (size_t i = 0; i < e->n; i++) {
         const prep_seq *s = &e->seqs[i];
         crf_seq cs = {(int)s->T, s->feat, s->offs, NULL};
+        if (only && !only[i]) { ps += s->T; continue; }
         if (s->T == 0) continue;
         crf_emissions(&cs, L, w, e->emit);
         crf_forward_backward((int)s->T, L, e->emit, trans, start, e->alpha, e->beta, e->marg);
@@ -269,18 +293,131 @@ static slant_status tune_decoding(const dev_eval *e, tagger_decoding *best, metr
     return SLANT_OK;
 }
 
+/* Zeroes the state weights of features whose largest |weight| is below
+ * prune and rounds the others to float, as the model stores them. Returns
+ * the number kept. */
+static size_t prune_round(double *w, size_t n_keys, size_t L, double prune) {
+    size_t kept = 0;
+    for (size_t f = 0; f < n_keys; f++) {
+        double mx = 0;
+        for (size_t y = 0; y < L; y++) mx = fmax(mx, fabs(w[f * L + y]));
+        int keep = mx >= prune && mx > 0;
+        for (size_t y = 0; y < L; y++)
+            w[f * L + y] = keep ? (double)(float)w[f * L + y] : 0.0;
+        kept += (size_t)keep;
+    }
+    return kept;
+}
+
+static slant_status dev_marginals(dev_eval *e, const double *w) { return marginals_of(e, w, NULL); }
+
+/* ---- bagging ---- */
+
+/* Seeded Fisher-Yates shuffle of 0..n-1 into idx. */
+static void shuffle(size_t *idx, size_t n, uint64_t seed) {
+    rng r = {seed};
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(rng_next(&r) % i);
+        size_t t = idx[i - 1]; idx[i - 1] = idx[j]; idx[j] = t;
+    }
+}
+
+/* The sequences of bag b (tagger_train_opts): written to sub (room for n),
+ * returns how many. In fold mode held[i] (n) is set to 1 for the articles
+ * the bag leaves out, 0 for the others. */
+static size_t bag_subset(const crf_seq *all, size_t n, const tagger_train_opts *o, int b,
+                         size_t *idx, crf_seq *sub, unsigned char *held) {
+    size_t k = 0;
+    uint64_t seed = mix64(o->bag_seed * 0x9e3779b97f4a7c15ULL + 0x5851f42d4c957f2dULL);
+    if (o->bag_bootstrap) {
+        rng r = {seed ^ mix64((uint64_t)b + 1)};
+        for (size_t i = 0; i < n; i++) sub[k++] = all[rng_next(&r) % n];
+    } else if (o->bag_fraction > 0) {
+        shuffle(idx, n, seed ^ mix64((uint64_t)b + 1));
+        size_t m = (size_t)(o->bag_fraction * (double)n + 0.5);
+        if (m < 1) m = 1;
+        if (m > n) m = n;
+        /* Corpus order, so the gradient sums do not depend on the draw order. */
+        int *in = calloc(n, sizeof *in);
+        if (!in) return 0;
+        for (size_t i = 0; i < m; i++) in[idx[i]] = 1;
+        for (size_t i = 0; i < n; i++) if (in[i]) sub[k++] = all[i];
+        free(in);
+    } else {
+        shuffle(idx, n, seed);
+        int *fold = malloc((n ? n : 1) * sizeof *fold);
+        if (!fold) return 0;
+        for (size_t i = 0; i < n; i++) fold[idx[i]] = (int)(i % (size_t)o->bags);
+        for (size_t i = 0; i < n; i++) {
+            held[i] = fold[i] == b;
+            if (fold[i] != b) sub[k++] = all[i];
+        }
+        free(fold);
+    }
+    return k;
+}
+
+/* Feature dropout of bag b: copies of sub[0..k)'s feature lists without
+ * the features the bag drops, in buffers feat (room for every id of the
+ * copies) and offs (room for sum of T+1); sub is rewritten to point at them. */
+static void bag_dropout(crf_seq *sub, size_t k, const tagger_train_opts *o, int b,
+                        uint32_t *feat, uint32_t *offs) {
+    uint64_t seed = mix64(o->bag_seed ^ mix64(((uint64_t)b + 1) * 0x2545f4914f6cdd1dULL));
+    uint64_t cut = (uint64_t)(o->bag_dropout * 18446744073709551616.0);
+    size_t nf = 0, no = 0;
+    for (size_t i = 0; i < k; i++) {
+        crf_seq *s = &sub[i];
+        uint32_t *of = offs + no, *ft = feat + nf;
+        size_t n = 0;
+        for (int t = 0; t < s->T; t++) {
+            of[t] = (uint32_t)n;
+            for (uint32_t j = s->offs[t]; j < s->offs[t + 1]; j++)
+                if (mix64(seed ^ s->feat[j]) >= cut) ft[n++] = s->feat[j];
+        }
+        of[s->T] = (uint32_t)n;
+        s->feat = ft;
+        s->offs = of;
+        nf += n;
+        no += (size_t)s->T + 1;
+    }
+}
+
+/* Dev SI F1 of weights w after pruning (on a copy), with tuned decoding. */
+static slant_status dev_f1_pruned(dev_eval *e, const double *w, size_t nw, size_t n_keys,
+                                  size_t L, double prune, double *f1) {
+    double *c = malloc(nw * sizeof *c);
+    if (!c) return SLANT_ENOMEM;
+    memcpy(c, w, nw * sizeof *c);
+    prune_round(c, n_keys, L, prune);
+    tagger_decoding d;
+    metric_prf s = {0};
+    slant_status st = dev_marginals(e, c);
+    if (st == SLANT_OK) st = tune_decoding(e, &d, &s);
+    free(c);
+    *f1 = st == SLANT_OK ? s.f1 : -1;
+    return st;
+}
+
 /* ---- training ---- */
 
 typedef struct {
     const tagger_train_opts *o;
     dev_eval *dev;
     tagger_train_report *rep;
+    double *avg;            /* sum of the iterates from o->average_from on, or NULL */
+    size_t nw;
+    int n_avg;              /* iterates summed */
 } progress_ctx;
 
 static int on_iteration(void *ctx, int iter, double loss, const double *w) {
     progress_ctx *p = ctx;
     double f1 = -1;
     p->rep->iterations = iter;
+    if (p->avg && iter >= p->o->average_from) {
+        for (size_t i = 0; i < p->nw; i++) p->avg[i] += w[i];
+        p->n_avg++;
+    }
     if (p->dev && p->o->eval_every > 0 && iter % p->o->eval_every == 0) {
         tagger_decoding d = {0.35, 0.35, 1, 1};
         metric_prf s;
@@ -297,7 +434,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     prep_seq *tr = NULL, *dv = NULL;
     uint64_t *keys = NULL;
     crf_seq *cs = NULL;
-    double *w = NULL;
+    double *w = NULL, *pc_avg = NULL;
     size_t n_keys = 0;
     float **train_scores = NULL, **dev_scores = NULL;
     dev_eval ev;
@@ -305,7 +442,9 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     memset(rep, 0, sizeof *rep);
     slant_status st;
     tagger_model *tm = &m->tagger;
-    const int L = 1 + 2 * (o->label_groups > 1 ? o->label_groups : 1);
+    const int scheme = o->label_groups > 1 ? TAGGER_SCHEME_BIO : o->scheme;
+    const int L = o->label_groups > 1 ? 1 + 2 * o->label_groups
+                : scheme == TAGGER_SCHEME_IO ? 2 : scheme == TAGGER_SCHEME_BIOES ? 5 : 3;
     const size_t N_LABELS = (size_t)L;
     if (L > TAGGER_MAX_LABELS)
         return err_set(err, SLANT_EINVAL, NULL, -1, -1, "too many label groups: %d", o->label_groups);
@@ -316,11 +455,11 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         if (st != SLANT_OK) goto fail;
         tm->has_sentence = 1;
     }
-    if ((st = prepare(m, train, train_gold, L / 2, train_scores, &tr)) != SLANT_OK) goto fail;
+    if ((st = prepare(m, train, train_gold, o->label_groups > 1 ? o->label_groups : 1, scheme, train_scores, &tr)) != SLANT_OK) goto fail;
     if ((st = build_dictionary(tr, train->len, o->min_count, &keys, &n_keys)) != SLANT_OK) goto fail;
     if ((st = map_features(tr, train->len, keys, n_keys)) != SLANT_OK) goto fail;
     if (dev && dev_gold) {
-        if ((st = prepare(m, dev, NULL, 1, dev_scores, &dv)) != SLANT_OK) goto fail;
+        if ((st = prepare(m, dev, NULL, 1, scheme, dev_scores, &dv)) != SLANT_OK) goto fail;
         if ((st = map_features(dv, dev->len, keys, n_keys)) != SLANT_OK) goto fail;
         size_t total = 0, maxT = 1;
         for (size_t i = 0; i < dev->len; i++) { total += dv[i].T; if (dv[i].T > maxT) maxT = dv[i].T; }
@@ -343,23 +482,93 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     crf_train_opts co;
     crf_train_opts_init(&co);
     co.c1 = o->c1; co.c2 = o->c2; co.max_iter = o->max_iter; co.threads = o->threads;
-    progress_ctx pc = {o, dv ? &ev : NULL, rep};
+    if (o->average_from > 0 && !(pc_avg = calloc(nw, sizeof *pc_avg))) { st = SLANT_ENOMEM; goto fail; }
+    progress_ctx pc = {o, dv ? &ev : NULL, rep, pc_avg, nw, 0};
     co.progress = on_iteration; co.ctx = &pc;
-    if ((st = crf_train(cs, train->len, n_keys, L, &co, w, err)) != SLANT_OK) goto fail;
+    if (o->bags <= 1) {
+        if ((st = crf_train(cs, train->len, n_keys, L, &co, w, err)) != SLANT_OK) goto fail;
+        if (pc.n_avg > 0)
+            for (size_t i = 0; i < nw; i++) w[i] = pc.avg[i] / pc.n_avg;
+    } else {
+        size_t nsub = train->len ? train->len : 1;
+        double *wb = calloc(nw, sizeof *wb);
+        crf_seq *sub = malloc(nsub * sizeof *sub);
+        size_t *idx = malloc(nsub * sizeof *idx);
+        uint32_t *dfeat = NULL, *doffs = NULL;
+        if (o->bag_dropout > 0) {
+            /* Bootstrap repeats articles: room for n draws of the longest. */
+            size_t mf = 1, mo = 1, sf = 1, so = 1;
+            for (size_t i = 0; i < train->len; i++) {
+                if (cs[i].offs[cs[i].T] > mf) mf = cs[i].offs[cs[i].T];
+                if ((size_t)cs[i].T + 1 > mo) mo = (size_t)cs[i].T + 1;
+                sf += cs[i].offs[cs[i].T];
+                so += (size_t)cs[i].T + 1;
+            }
+            if (o->bag_bootstrap) { sf = mf * nsub; so = mo * nsub; }
+            dfeat = malloc(sf * sizeof *dfeat);
+            doffs = malloc(so * sizeof *doffs);
+        }
+        /* Fold mode: each bag's model tags the articles it left out, so
+         * the bags together give out-of-fold predictions for the whole
+         * training set (a cross-validated SI score, rep->cv). */
+        int cv = o->bag_fraction == 0 && !o->bag_bootstrap;
+        unsigned char *held = calloc(nsub, 1);
+        double *wp = cv ? malloc(nw * sizeof *wp) : NULL;
+        dev_eval et;
+        memset(&et, 0, sizeof et);
+        if (cv) {
+            size_t total = 0, maxT = 1;
+            for (size_t i = 0; i < train->len; i++) { total += tr[i].T; if (tr[i].T > maxT) maxT = tr[i].T; }
+            et.seqs = tr; et.n = train->len; et.gold = train_gold; et.n_feat = n_keys; et.L = L;
+            et.p_span = calloc(total ? total : 1, sizeof *et.p_span);
+            et.emit = malloc(maxT * N_LABELS * sizeof(double));
+            et.alpha = malloc(maxT * N_LABELS * sizeof(double));
+            et.beta = malloc(maxT * N_LABELS * sizeof(double));
+            et.marg = malloc(maxT * N_LABELS * sizeof(double));
+        }
+        if (!wb || !sub || !idx || !held || (o->bag_dropout > 0 && (!dfeat || !doffs)) ||
+            (cv && (!wp || !et.p_span || !et.emit || !et.alpha || !et.beta || !et.marg))) {
+            free(wb); free(sub); free(idx); free(dfeat); free(doffs); free(held); free(wp);
+            free(et.p_span); free(et.emit); free(et.alpha); free(et.beta); free(et.marg);
+            st = SLANT_ENOMEM;
+            goto fail;
+        }
+        for (int b = 0; b < o->bags && st == SLANT_OK; b++) {
+            size_t k = bag_subset(cs, train->len, o, b, idx, sub, held);
+            if (k == 0) { st = SLANT_ENOMEM; break; }
+            if (o->bag_dropout > 0) bag_dropout(sub, k, o, b, dfeat, doffs);
+            memset(wb, 0, nw * sizeof *wb);
+            if (pc.avg) { memset(pc.avg, 0, nw * sizeof *pc.avg); pc.n_avg = 0; }
+            if ((st = crf_train(sub, k, n_keys, L, &co, wb, err)) != SLANT_OK) break;
+            if (pc.n_avg > 0)
+                for (size_t i = 0; i < nw; i++) wb[i] = pc.avg[i] / pc.n_avg;
+            for (size_t i = 0; i < nw; i++) w[i] += wb[i];
+            if (cv) {
+                memcpy(wp, wb, nw * sizeof *wp);
+                prune_round(wp, n_keys, N_LABELS, o->prune);
+                if ((st = marginals_of(&et, wp, held)) != SLANT_OK) break;
+            }
+            double bf = -1, mf = -1;
+            if (dv && o->bag_done) {
+                if ((st = dev_f1_pruned(&ev, wb, nw, n_keys, N_LABELS, o->prune, &bf)) != SLANT_OK) break;
+                for (size_t i = 0; i < nw; i++) wb[i] = w[i] / (b + 1);
+                if ((st = dev_f1_pruned(&ev, wb, nw, n_keys, N_LABELS, o->prune, &mf)) != SLANT_OK) break;
+            }
+            if (o->bag_done) o->bag_done(o->ctx, b + 1, o->bags, bf, mf);
+        }
+        if (cv && st == SLANT_OK && (st = tune_decoding(&et, &rep->cv_decoding, &rep->cv)) == SLANT_OK)
+            rep->has_cv = 1;
+        free(wb); free(sub); free(idx); free(dfeat); free(doffs); free(held); free(wp);
+        free(et.p_span); free(et.emit); free(et.alpha); free(et.beta); free(et.marg);
+        if (st != SLANT_OK) goto fail;
+        for (size_t i = 0; i < nw; i++) w[i] /= o->bags;
+    }
 
     /* Keep only features with a non-negligible weight: the model stays small
      * and its table cache-friendly. Dropped rows are zeroed in w, and kept
      * ones rounded to float as stored, so the dev scores and the tuned
      * decoding below are those of the model as saved. */
-    size_t kept = 0;
-    for (size_t f = 0; f < n_keys; f++) {
-        double mx = 0;
-        for (size_t y = 0; y < N_LABELS; y++) mx = fmax(mx, fabs(w[f * N_LABELS + y]));
-        int keep = mx >= o->prune && mx > 0;
-        for (size_t y = 0; y < N_LABELS; y++)
-            w[f * N_LABELS + y] = keep ? (double)(float)w[f * N_LABELS + y] : 0.0;
-        kept += (size_t)keep;
-    }
+    size_t kept = prune_round(w, n_keys, N_LABELS, o->prune);
     free(tm->w);
     tm->w = malloc((kept ? kept : 1) * N_LABELS * sizeof *tm->w);
     uint64_t *kk = malloc((kept ? kept : 1) * sizeof *kk);
@@ -391,6 +600,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
 fail:
     if (st != SLANT_OK && err && err->status == SLANT_OK)
         err_set(err, st, NULL, -1, -1, "training failed: %s", slant_strerror(st));
+    free(pc_avg);
     free(ev.p_span); free(ev.emit); free(ev.alpha); free(ev.beta); free(ev.marg);
     prep_free(tr, train->len);
     if (dev) prep_free(dv, dev->len);

@@ -12,6 +12,11 @@
 #include "model.h"
 #include "metrics.h"
 
+/* Token label schemes of a one-group tagger; label 0 is O in all. */
+enum { TAGGER_SCHEME_BIO = 0,   /* O B I */
+       TAGGER_SCHEME_IO = 1,    /* O I */
+       TAGGER_SCHEME_BIOES = 2  /* O B I E S (E last token, S single-token span) */ };
+
 typedef struct {
     double c1, c2;          /* L1 / L2 weights of the CRF objective */
     int max_iter;           /* L-BFGS iterations */
@@ -25,6 +30,25 @@ typedef struct {
     double prune;           /* drop features whose largest |weight| is below this */
     int label_groups;       /* 1: B/I/O spans; SLANT_N_TECHNIQUES: B/I per technique
                                (train_gold must then carry techniques) */
+    /* Bagging by weight averaging: bags > 1 trains that many CRFs on
+     * resamples of the training articles (same feature dictionary) and
+     * keeps the mean of their weights: one CRF, a geometric-mean ensemble.
+     * bag_fraction 0: bag b leaves out fold b of a seeded shuffle (each
+     * article is in bags-1 bags); in (0,1]: a seeded random subset of that
+     * fraction of the articles; bag_bootstrap: n draws with replacement. */
+    int scheme;             /* with one label group: TAGGER_SCHEME_* */
+    int average_from;       /* > 0: keep the mean of the L-BFGS iterates from this
+                               iteration on instead of the last one */
+    int bags;
+    double bag_fraction;
+    int bag_bootstrap;
+    double bag_dropout;     /* each bag also drops this fraction of the features
+                               (a seeded draw per bag and feature) */
+    uint64_t bag_seed;
+    /* Called after each bag with that bag's dev SI F1 and the F1 of the mean
+     * of the bags so far (both pruned and with tuned decoding; -1 without
+     * dev data). May be NULL. */
+    void (*bag_done)(void *ctx, int bag, int bags, double bag_f1, double mean_f1);
 } tagger_train_opts;
 
 void tagger_train_opts_init(tagger_train_opts *o);
@@ -34,6 +58,9 @@ typedef struct {
     size_t n_feat;          /* features kept in the model */
     size_t n_tokens;        /* training tokens */
     int iterations;
+    int has_cv;             /* --bags in fold mode: out-of-fold score of the training set */
+    metric_prf cv;          /* with its own tuned decoding, cv_decoding */
+    tagger_decoding cv_decoding;
 } tagger_train_report;
 
 /* Trains m->tagger (m->resources must be set first if clusters are used).

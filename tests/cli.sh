@@ -59,6 +59,18 @@ fi
 
 touch "$T/exists.slant"
 expect train_refuses_to_overwrite 1 "--force" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/exists.slant"
+expect train_refuses_zero_bags 1 "--bags" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/new.slant" --bags 0
+expect train_refuses_bag_dropout_1 1 "--bag-dropout" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/new.slant" --bags 2 --bag-dropout 1
+expect train_refuses_unknown_scheme 1 "--tagger-scheme" -- "$B" train --articles "$T" --labels "$T/x" -o "$T/new.slant" --tagger-scheme 3
+# Bagging on a tiny corpus: fold bags give an out-of-fold score; the result is one model.
+mkdir -p "$T/tiny"
+for i in 1 2 3 4; do
+    printf 'Title %s\nThe corrupt elite lies again and again, a total disaster.\nThe council met on Tuesday.\n' "$i" > "$T/tiny/article$i.txt"
+    printf '%s\t12\t60\n' "$i" >> "$T/tiny/SI.labels"
+done
+expect train_bags_runs 0 "out-of-fold" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --bags 2 -o "$T/bags.slant"
+expect train_bags_model_is_valid 0 "" -- "$B" model check "$T/bags.slant"
+expect train_bag_dropout_runs 0 "bag 2/2" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --bags 2 --bag-fraction 1 --bag-dropout 0.3 --tagger-scheme 2 -o "$T/drop.slant"
 
 # slant serve (issue 6): tests/serve.sh, counted here.
 serve_line=$(BUILD="${BUILD:-build}" sh tests/serve.sh | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
