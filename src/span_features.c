@@ -35,6 +35,16 @@
  *  49 one of them comes before / after
  *  50 a batch span with the same offsets / holding it / inside it / overlapping
  *  51 batch spans in its sentence, bucketed
+ *  52 dimension k of the span's mean word vector (VECTORS; real value)
+ *  53 no word of the span has a vector
+ *  54 dimension k of the mean word vector of the rest of the sentence (VEC_SENT)
+ *  55 no other word of the sentence has a vector
+ *  60 shapes of the first and last word, one word or more (SHAPE)
+ *  61 shapes of the words just before and after
+ *  62 3-letter suffix of the last word   63 its 2-letter suffix
+ *  64 3-letter suffix of the first word
+ *  65 determiner/pronoun at the start and just before, x length bucket
+ *  66 all words capitalised, one word, shape of the last word
  */
 #include <stdlib.h>
 #include <string.h>
@@ -621,27 +631,34 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         P(fh2(47, lenb, cluster_prefix(c, a, 12, none + 4)), 1.0);
     }
 
-    if ((mask & SPF_VECTORS) && c->vec && c->vec->n) {
-        /* Mean of the span's word vectors, one feature per dimension. */
+    if ((mask & (SPF_VECTORS | SPF_VEC_SENT)) && c->vec && c->vec->n) {
+        /* Mean word vector of the span (SPF_VECTORS) and of the rest of
+         * its sentence (SPF_VEC_SENT), one feature per dimension. */
         const spf_vectors *v = c->vec;
-        size_t D = v->dim, n = 0;
+        size_t D = v->dim;
         if (!reserve_acc(c, D)) return SLANT_ENOMEM;
         int32_t *acc = c->vacc;
-        memset(acc, 0, D * sizeof *acc);
-        for (size_t t = a; t < b; t++) {
-            if (c->vrow[t] == -2) {
-                uint64_t key = v->depth ? prefix_key(c->cpath[t], c->cdepth[t], v->depth) : c->lower[t];
-                c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
+        for (int part = 0; part < 2; part++) {
+            if (!(mask & (part ? SPF_VEC_SENT : SPF_VECTORS))) continue;
+            size_t lo = part ? sn->first : a, hi = part ? sn->last : b, n = 0;
+            memset(acc, 0, D * sizeof *acc);
+            for (size_t t = lo; t < hi; t++) {
+                if (part && t >= a && t < b) continue;
+                if (c->vrow[t] == -2) {
+                    uint64_t key = v->depth ? prefix_key(c->cpath[t], c->cdepth[t], v->depth) : c->lower[t];
+                    c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
+                }
+                if (c->vrow[t] < 0) continue;
+                const int8_t *q = v->q + (size_t)c->vrow[t] * D;
+                for (size_t k = 0; k < D; k++) acc[k] += q[k];
+                n++;
             }
-            if (c->vrow[t] < 0) continue;
-            const int8_t *q = v->q + (size_t)c->vrow[t] * D;
-            for (size_t k = 0; k < D; k++) acc[k] += q[k];
-            n++;
-        }
-        if (n == 0) P(fh(53, 0), 1.0);
-        else {
-            double sc = (double)v->scale / (double)n;
-            for (size_t k = 0; k < D; k++) P(fh(52, k), sc * acc[k]);
+            uint64_t tm = part ? 54 : 52;
+            if (n == 0) P(fh(tm + 1, 0), 1.0);
+            else {
+                double sc = (double)v->scale / (double)n;
+                for (size_t k = 0; k < D; k++) P(fh(tm, k), sc * acc[k]);
+            }
         }
     }
     if (mask & SPF_SHAPE) {
