@@ -65,7 +65,7 @@ static const cli_option train_options[] = {
     {"tc-c2", 0, OPT_DOUBLE, "1e-4", "L2 regularisation of the technique classifier", OFF(tc_c2)},
     {"tc-iterations", 0, OPT_INT, "300", "L-BFGS iterations of the technique classifier", OFF(tc_iterations)},
     {"tc-min-count", 0, OPT_INT, "3", "classifier features: keep those seen in at least this many spans", OFF(tc_min_count)},
-    {"tc-groups", 0, OPT_INT, "20479", "classifier feature groups, a bit mask of SPF_* (span_features.h); 20479 = all but clusters, 28671 = all", OFF(tc_groups)},
+    {"tc-groups", 0, OPT_INT, "20479", "classifier feature groups, a bit mask of SPF_* (span_features.h); 20479 = the original groups but clusters, +8192 clusters, +32768 shape cues, +65536 span mean vector (added by --tc-vectors), +131072 sentence mean vector, +262144 mean vector per length class", OFF(tc_groups)},
     {"tc-class-weight", 0, OPT_DOUBLE, "0", "class weights (N / (K n_k))^x for the classifier; 0: none", OFF(tc_class_weight)},
     {"tc-fragments", 0, OPT_DOUBLE, "0", "also train the classifier on the tagger's fragments of the training articles, labelled with the technique of the gold spans they overlap most, at this weight (0: no)", OFF(tc_fragments)},
     {"tc-vectors", 0, OPT_STRING, NULL, "word vectors ('slant learn clusters --vectors', word2vec text): the mean vector of a span becomes classifier features; the vectors are stored in the model", OFF(tc_vectors)},

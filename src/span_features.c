@@ -39,6 +39,7 @@
  *  53 no word of the span has a vector
  *  54 dimension k of the mean word vector of the rest of the sentence (VEC_SENT)
  *  55 no other word of the sentence has a vector
+ *  56 (length class, k): dimension k of the span's mean vector (VEC_LEN)
  *  60 shapes of the first and last word, one word or more (SHAPE)
  *  61 shapes of the words just before and after
  *  62 3-letter suffix of the last word   63 its 2-letter suffix
@@ -631,7 +632,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         P(fh2(47, lenb, cluster_prefix(c, a, 12, none + 4)), 1.0);
     }
 
-    if ((mask & (SPF_VECTORS | SPF_VEC_SENT)) && c->vec && c->vec->n) {
+    if ((mask & (SPF_VECTORS | SPF_VEC_SENT | SPF_VEC_LEN)) && c->vec && c->vec->n) {
         /* Mean word vector of the span (SPF_VECTORS) and of the rest of
          * its sentence (SPF_VEC_SENT), one feature per dimension. */
         const spf_vectors *v = c->vec;
@@ -639,7 +640,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         if (!reserve_acc(c, D)) return SLANT_ENOMEM;
         int32_t *acc = c->vacc;
         for (int part = 0; part < 2; part++) {
-            if (!(mask & (part ? SPF_VEC_SENT : SPF_VECTORS))) continue;
+            if (!(mask & (part ? SPF_VEC_SENT : SPF_VECTORS | SPF_VEC_LEN))) continue;
             size_t lo = part ? sn->first : a, hi = part ? sn->last : b, n = 0;
             memset(acc, 0, D * sizeof *acc);
             for (size_t t = lo; t < hi; t++) {
@@ -654,10 +655,14 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
                 n++;
             }
             uint64_t tm = part ? 54 : 52;
-            if (n == 0) P(fh(tm + 1, 0), 1.0);
-            else {
+            uint64_t lc = L <= 2 ? 0 : L <= 6 ? 1 : 2;
+            int plain = part || (mask & SPF_VECTORS), by_len = !part && (mask & SPF_VEC_LEN);
+            if (n == 0) {
+                if (plain) P(fh(tm + 1, 0), 1.0);
+            } else {
                 double sc = (double)v->scale / (double)n;
-                for (size_t k = 0; k < D; k++) P(fh(tm, k), sc * acc[k]);
+                if (plain) for (size_t k = 0; k < D; k++) P(fh(tm, k), sc * acc[k]);
+                if (by_len) for (size_t k = 0; k < D; k++) P(fh2(56, lc, k), sc * acc[k]);
             }
         }
     }

@@ -53,10 +53,12 @@ enum {
     SPF_VECTORS  = 1u << 16, /* mean of the span's word vectors (real
                                 values; needs spf_set_vectors) */
     SPF_VEC_SENT = 1u << 17, /* mean word vector of the rest of its sentence */
+    SPF_VEC_LEN  = 1u << 18, /* the span's mean vector again, per length class
+                                (1-2, 3-6, 7+ tokens) */
     /* Every group, bags scaled. The groups added after NONORM take the bits
      * after it so that the masks of older models keep their meaning. */
     SPF_ALL      = ((1u << 12) - 1) | SPF_CLUSTERS | SPF_BATCH | SPF_SHAPE | SPF_VECTORS |
-                   SPF_VEC_SENT,
+                   SPF_VEC_SENT | SPF_VEC_LEN,
     /* What training uses unless told otherwise: every group but CLUSTERS,
      * which left dev TC accuracy and FLC F1 within noise or lower
      * (0.564 vs 0.573, FLC 0.152 vs 0.160 with the PTC dev set). */
