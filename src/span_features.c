@@ -584,7 +584,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
      * groups that read them. */
     if ((mask & (SPF_CHARS | SPF_AFFIX | SPF_SHAPE)) && !lower_tokens(c, a > 0 ? a - 1 : 0, b))
         return SLANT_ENOMEM;
-    if (mask & (SPF_CLUSTERS | SPF_VECTORS)) cluster_tokens(c, a > 0 ? a - 1 : 0, b < T ? b + 1 : T);
+    if (mask & SPF_CLUSTERS) cluster_tokens(c, a > 0 ? a - 1 : 0, b < T ? b + 1 : T);
     if (mask & SPF_CHARS) {
         /* " w1 w2 ... wL ": lower-cased tokens joined by one space. */
         size_t need = 2;
@@ -646,6 +646,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
             for (size_t t = lo; t < hi; t++) {
                 if (part && t >= a && t < b) continue;
                 if (c->vrow[t] == -2) {
+                    if (v->depth) cluster_tokens(c, t, t + 1);
                     uint64_t key = v->depth ? prefix_key(c->cpath[t], c->cdepth[t], v->depth) : c->lower[t];
                     c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
                 }
