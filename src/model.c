@@ -29,6 +29,7 @@ void slant_model_free(slant_model *m) {
     sentence_model_fini(&m->tagger.sentence);
     span_classifier_free(m->classifier);
     free(m->cluster_words); free(m->cluster_paths); free(m->cluster_depths);
+    feat_table_fini(&m->cluster_index);
     free(m->meta_json);
     free(m);
 }
@@ -242,6 +243,8 @@ static slant_status load_clusters(slant_model *m, const mio_file *f, const char 
     m->clusters.cluster = m->cluster_paths;
     m->clusters.depth = m->cluster_depths;
     m->clusters.n = (size_t)n;
+    if (feat_table_build(&m->cluster_index, m->cluster_words, (size_t)n) != SLANT_OK) return SLANT_ENOMEM;
+    m->clusters.index = &m->cluster_index;
     m->resources.clusters = &m->clusters;
     return SLANT_OK;
 }

@@ -63,6 +63,7 @@ struct slant_model {
     uint32_t *cluster_paths;
     uint8_t *cluster_depths;
     feat_clusters clusters;
+    feat_table cluster_index;       /* clusters.word_hash -> position */
     feat_resources resources;
     char *meta_json;                /* NUL-terminated copy of META */
     char name[64];                  /* from META, e.g. "slant-default" */

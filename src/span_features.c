@@ -295,11 +295,7 @@ static int grow_chars(char **p, size_t *cap, size_t need) {
 /* The cluster of the word with lower-case hash `word`: its path and depth
  * (0 when the word has none). */
 static void cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
-    *path = 0; *depth = 0;
-    if (!cl || cl->n == 0) return;
-    size_t lo = 0, hi = cl->n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
-    if (lo < cl->n && cl->word_hash[lo] == word) { *path = cl->cluster[lo]; *depth = cl->depth[lo]; }
+    if (!feat_cluster_of(cl, word, path, depth)) { *path = 0; *depth = 0; }
 }
 
 /* Token t's values computed from scratch. */
@@ -407,6 +403,8 @@ static int lower_tokens(spf_ctx *c, size_t a, size_t b) {
 
 /* Looks up the clusters of tokens [a,b), those not done yet. */
 static void cluster_tokens(spf_ctx *c, size_t a, size_t b) {
+    for (size_t t = a; t < b; t++)   /* misses overlap: every fetch first */
+        if (c->cdepth[t] == CLUSTER_UNSET) feat_cluster_prefetch(c->clusters, c->lower[t]);
     for (size_t t = a; t < b; t++)
         if (c->cdepth[t] == CLUSTER_UNSET) cluster_of(c->clusters, c->lower[t], &c->cpath[t], &c->cdepth[t]);
 }
@@ -643,10 +641,10 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
             if (!(mask & (part ? SPF_VEC_SENT : SPF_VECTORS | SPF_VEC_LEN))) continue;
             size_t lo = part ? sn->first : a, hi = part ? sn->last : b, n = 0;
             memset(acc, 0, D * sizeof *acc);
+            if (v->depth) cluster_tokens(c, lo, hi);
             for (size_t t = lo; t < hi; t++) {
                 if (part && t >= a && t < b) continue;
                 if (c->vrow[t] == -2) {
-                    if (v->depth) cluster_tokens(c, t, t + 1);
                     uint64_t key = v->depth ? prefix_key(c->cpath[t], c->cdepth[t], v->depth) : c->lower[t];
                     c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
                 }

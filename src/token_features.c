@@ -215,12 +215,20 @@ static uint64_t bucket(size_t v, const size_t *edges, size_t n_edges) {
     return b;
 }
 
-static int cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
+int feat_cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth) {
     if (!cl || cl->n == 0) return 0;
-    size_t lo = 0, hi = cl->n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
-    if (lo == cl->n || cl->word_hash[lo] != word) return 0;
-    *path = cl->cluster[lo]; *depth = cl->depth[lo];
+    size_t i;
+    if (cl->index) {   /* one probe, not seventeen dependent loads */
+        uint32_t r = feat_table_find(cl->index, word);
+        if (r == UINT32_MAX || r >= cl->n) return 0;
+        i = r;
+    } else {
+        size_t lo = 0, hi = cl->n;
+        while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
+        if (lo == cl->n || cl->word_hash[lo] != word) return 0;
+        i = lo;
+    }
+    *path = cl->cluster[i]; *depth = cl->depth[i];
     return 1;
 }
 
@@ -404,7 +412,7 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
      * clusters and the full path were tried and did not help on dev
      * (bench/RESULTS.md). */
     uint32_t path; uint8_t depth;
-    if (r && cluster_of(r->clusters, low, &path, &depth) && depth > 0) {
+    if (r && feat_cluster_of(r->clusters, low, &path, &depth) && depth > 0) {
         static const uint8_t lens[3] = {4, 8, 12};
         for (int i = 0; i < 3; i++) {
             uint8_t dl = lens[i] < depth ? lens[i] : depth;

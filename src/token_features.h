@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "slant.h"
 #include "tokenize.h"
+#include "feat_table.h"
 
 #define FEAT_VERSION 1u
 
@@ -24,7 +25,18 @@ typedef struct {
     const uint32_t *cluster;    /* n: cluster path bits, left-aligned */
     const uint8_t *depth;       /* n: number of meaningful bits */
     size_t n;
+    const feat_table *index;    /* word_hash -> position, or NULL: binary search */
 } feat_clusters;
+
+/* The cluster path and depth of the word with feat_word_hash `word`; 0 when
+ * it has none (or cl is NULL). */
+int feat_cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint8_t *depth);
+
+/* Asks the CPU to fetch what feat_cluster_of(cl, word) will read, so that
+ * callers with several words can overlap the cache misses. */
+static inline void feat_cluster_prefetch(const feat_clusters *cl, uint64_t word) {
+    if (cl && cl->index) feat_table_prefetch(cl->index, word);
+}
 
 typedef struct {
     const feat_clusters *clusters;  /* may be NULL */

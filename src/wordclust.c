@@ -264,7 +264,7 @@ void wc_table_init(wc_table *t) { memset(t, 0, sizeof *t); }
 void wc_table_fini(wc_table *t) { free(t->word_hash); wc_table_init(t); }
 
 feat_clusters wc_table_view(const wc_table *t) {
-    feat_clusters v = {t->word_hash, t->cluster, t->depth, t->n};
+    feat_clusters v = {t->word_hash, t->cluster, t->depth, t->n, NULL};
     return v;
 }
 

@@ -210,7 +210,7 @@ static void span_features_should_use_clusters_and_the_batch(void) {
     uint64_t word = feat_word_hash("invasion", 8);
     uint32_t path = 0xA5A50000u;
     uint8_t depth = 16;
-    feat_clusters cl = { &word, &path, &depth, 1 };
+    feat_clusters cl = { &word, &path, &depth, 1, NULL };
     CHECK(spf_article(c, article, &d, &cl) == SLANT_OK);
     CHECK(spf_span(c, SPF_CLUSTERS, s, s + 11, &one) == SLANT_OK);
     CHECK(one.n == none.n + 3);
