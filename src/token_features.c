@@ -506,11 +506,6 @@ static slant_status token_features(feat_ctx *c, const feat_resources *r, const c
         for (size_t t = first; t < last; t++) {
             s->offs[t] = (uint32_t)(out - s->hashes);
             const tok_token *k = &d->tokens[t];
-            if (words)   /* the tokens of the window, each seen from t */
-                for (int o = -2; o <= 2; o++) {
-                    long u = (long)t + o;
-                    out += feat_word(c, r, u >= 0 && (size_t)u < T ? (size_t)u : FEAT_OUTSIDE, o, out);
-                }
             size_t pos = t - first;
             size_t posb = pos == 0 ? 0 : pos == len - 1 ? 1 : 2 + 5 * pos / len;
             if (is_quote(text + k->start, k->end - k->start)) last_quote = t;
@@ -523,23 +518,45 @@ static slant_status token_features(feat_ctx *c, const feat_resources *r, const c
                 (uint8_t)(S_BREP + ((fl & FLAG_BIGRAM_REPEATED) != 0)), (uint8_t)(S_QDIST + qdist),
                 (uint8_t)(S_SBIN + sbin), (uint8_t)(S_SBIN_POS + sbin * 7 + posb),
                 (uint8_t)(S_SBIN_INQ + sbin * 2 + inq)};
-            if (words) {
-                for (size_t i = 0; i < n_small; i++) *out++ = c->small_hash[small[i]];
-            } else {
-                memcpy(sm, small, n_small);
-                sm += n_small;
-            }
             uint64_t lw2 = c->lower[t], lw3 = t + 1 < T ? c->lower[t + 1] : none;
             uint64_t mlw1 = t > 0 ? c->mlow[t - 1] : mnone, mlw2 = c->mlow[t];   /* mix64(lower) */
             uint64_t stm1 = t > 0 ? c->stem[t - 1] : none;
             /* feat2(a, b) is written out as feat(mix64(a) ^ b * 31) to reuse mlow. */
-            out[0] = feat(13, mlw1 ^ (lw2 * 31));
-            out[1] = feat(14, mlw2 ^ (lw3 * 31));
-            out[2] = feat(31, mlw2 ^ ((uint64_t)inq * 31));
-            out[3] = feat2(32, stm1, c->stem[t]);
-            out[4] = f33[posb == 0];
-            out[5] = feat(35, mix64(mlw1 ^ lw2) ^ (lw3 * 31));
-            out += 6;
+            uint64_t big[6] = {feat(13, mlw1 ^ (lw2 * 31)), feat(14, mlw2 ^ (lw3 * 31)),
+                               feat(31, mlw2 ^ ((uint64_t)inq * 31)), feat2(32, stm1, c->stem[t]),
+                               f33[posb == 0], feat(35, mix64(mlw1 ^ lw2) ^ (lw3 * 31))};
+            if (!words) {
+                memcpy(out, big, sizeof big);
+                out += 6;
+                memcpy(sm, small, n_small);
+                sm += n_small;
+                continue;
+            }
+            /* Training: every template, in the order the bundled model was
+             * trained in. Training sums weights in this order, and L-BFGS
+             * carries the last bits of a sum far (dev SI F1 moved by 0.015
+             * when only the order changed), so the order is kept for models
+             * to be reproducible from one version to the next. */
+            uint64_t wf[5][FEAT_WORD_MAX];   /* the window's word templates, t-2 .. t+2 */
+            size_t n0 = 0;
+            for (int o = -2; o <= 2; o++) {
+                long u = (long)t + o;
+                size_t n = feat_word(c, r, u >= 0 && (size_t)u < T ? (size_t)u : FEAT_OUTSIDE, o, wf[o + 2]);
+                if (o == 0) n0 = n;
+            }
+            *out++ = c->small_hash[small[0]];                       /* bias */
+            for (int o = 0; o < 5; o++) *out++ = wf[o][0];          /* lower, -2..+2 */
+            for (int o = 1; o < 4; o++) *out++ = wf[o][1];          /* stem, -1..+1 */
+            for (int o = 1; o < 4; o++) *out++ = wf[o][2];          /* shape, -1..+1 */
+            *out++ = big[0]; *out++ = big[1];                       /* bigrams */
+            for (int i = 3; i < 6; i++) *out++ = wf[2][i];          /* prefix, suffix, kind */
+            for (int i = 1; i < 10; i++) *out++ = c->small_hash[small[i]];   /* quotes .. repetition */
+            *out++ = wf[2][6];                                      /* all-caps */
+            for (int i = 2; i < 5; i++) *out++ = big[i];            /* lower x quotes, stem bigram, first word */
+            *out++ = c->small_hash[small[10]];                      /* quote distance */
+            *out++ = big[5];                                        /* trigram */
+            for (size_t i = 11; i < n_small; i++) *out++ = c->small_hash[small[i]];   /* sentence score */
+            for (size_t i = 7; i < n0; i++) *out++ = wf[2][i];      /* clusters */
         }
     }
     s->n = (size_t)(out - s->hashes);
