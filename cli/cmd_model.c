@@ -44,7 +44,9 @@ int cmd_model(int argc, char **argv) {
     printf("file:        %s\n", path);
     printf("name:        %s\n", m->name);
     printf("version:     %s\n", m->version);
-    printf("tagger:      %d labels (O B I), %zu features, feature set v%u\n", t->L, t->n_feat, t->feat_version);
+    /* Label 0 is O in every scheme; META's tagger.labels names the others. */
+    printf("tagger:      %d labels%s, %zu features, feature set v%u\n", t->L,
+           t->L == 3 ? " (O B I)" : t->L == 2 ? " (O I)" : " (O first)", t->n_feat, t->feat_version);
     printf("decoding:    threshold %.3f, extend down to %.3f, gap %u, min length %u tokens\n",
            t->decoding.threshold, t->decoding.low, t->decoding.gap, t->decoding.min_len);
     printf("sentences:   %s\n", t->has_sentence ? "stacked sentence scorer" : "none");
