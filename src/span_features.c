@@ -92,6 +92,7 @@ struct spf_ctx {
     u64_counts content;          /* stems of the article's content tokens */
     u64_counts title;            /* stems of its title's content tokens */
     char *buf; size_t buf_cap;   /* span text for character n-grams */
+    uint64_t *grams; size_t grams_cap; /* 2 x buf length: its 4- and 5-gram hashes */
     word_memo *memo;             /* token -> slot of vals */
     token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
     uint64_t *key;               /* T: memo keys */
@@ -244,7 +245,7 @@ void spf_ctx_free(spf_ctx *c) {
     if (c->stemmer) sb_stemmer_delete(c->stemmer);
     free(c->lower); free(c->stem); free(c->flags); free(c->lo_off); free(c->lo_len);
     free(c->cpath); free(c->cdepth);
-    free(c->low); free(c->buf);
+    free(c->low); free(c->buf); free(c->grams);
     u64_counts_fini(&c->content); u64_counts_fini(&c->title);
     word_memo_free(c->memo); free(c->vals); free(c->key);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
@@ -597,9 +598,24 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         }
         c->buf[n++] = ' ';
         size_t from = out->n;
-        for (size_t g = 3; g <= 5; g++)
-            for (size_t i = 0; i + g <= n; i++)
-                P(fh(5, feat_word_hash(c->buf + i, g) + g), 1.0);
+        /* All 3-grams, then 4-grams, then 5-grams (the order the weights
+         * were trained in), each start position hashed once for all three. */
+        if (2 * n > c->grams_cap) {
+            uint64_t *g = realloc(c->grams, 2 * n * sizeof *g);
+            if (!g) return SLANT_ENOMEM;
+            c->grams = g; c->grams_cap = 2 * n;
+        }
+        uint64_t *g4 = c->grams, *g5 = c->grams + n;
+        for (size_t i = 0; i + 3 <= n; i++) {
+            uint64_t h[3];
+            size_t to = i + 5 <= n ? 5 : n - i;
+            feat_word_hash_prefixes(c->buf + i, 3, to, h);
+            P(fh(5, h[0] + 3), 1.0);
+            if (to >= 4) g4[i] = h[1];
+            if (to >= 5) g5[i] = h[2];
+        }
+        for (size_t i = 0; i + 4 <= n; i++) P(fh(5, g4[i] + 4), 1.0);
+        for (size_t i = 0; i + 5 <= n; i++) P(fh(5, g5[i] + 5), 1.0);
         normalize_from(out, from, mask);
     }
     if (mask & SPF_AFFIX) {

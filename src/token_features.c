@@ -83,6 +83,15 @@ static uint64_t feat2(uint64_t tmpl, uint64_t a, uint64_t b) { return feat(tmpl,
 
 uint64_t feat_word_hash(const char *lower, size_t len) { return hash_bytes(lower, len); }
 
+void feat_word_hash_prefixes(const char *p, size_t from, size_t to, uint64_t *out) {
+    uint64_t h = 0xcbf29ce484222325ULL;   /* as hash_bytes, one byte at a time */
+    for (size_t i = 0; i < to; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 0x100000001b3ULL;
+        if (i + 1 >= from) out[i + 1 - from] = mix64(h);
+    }
+}
+
 /* ---- per-token values ---- */
 
 size_t feat_lower(const char *text, size_t len, char *out, size_t cap) {

@@ -120,6 +120,10 @@ uint32_t feat_word_epoch(const feat_ctx *c);
 /* Hash of a lower-cased word, as feat_clusters.word_hash expects. */
 uint64_t feat_word_hash(const char *lower, size_t len);
 
+/* out[k - from] = feat_word_hash(p, k) for k = from..to (from >= 1), in one
+ * pass over p: the character n-grams of one start position at once. */
+void feat_word_hash_prefixes(const char *p, size_t from, size_t to, uint64_t *out);
+
 /* Writes the lower-cased form of text[0..len) into out (cap bytes, NUL
  * terminated, truncated); returns its length. Used by tools that build
  * resources for the same words the features see. */
