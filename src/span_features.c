@@ -96,6 +96,7 @@ struct spf_ctx {
     word_memo *memo;             /* token -> slot of vals */
     token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
     uint64_t *key;               /* T: memo keys */
+    const uint64_t *given_keys;  /* spf_use_keys, for the next article only */
     size_t n_batch, batch_cap;   /* spans of the batch (spf_batch) */
     uint32_t *b_first, *b_last;  /* n_batch: token range [first,last) */
     uint32_t *b_cps, *b_cpe;     /* n_batch: code points [start,end) */
@@ -214,6 +215,8 @@ int32_t spf_vectors_find(const spf_vectors *v, uint64_t key) {
     while (lo < hi) { size_t m = (lo + hi) / 2; if (v->hash[m] < key) lo = m + 1; else hi = m; }
     return lo < v->n && v->hash[lo] == key ? (int32_t)lo : -1;
 }
+
+void spf_use_keys(spf_ctx *c, const uint64_t *keys) { c->given_keys = keys; }
 
 void spf_set_vectors(spf_ctx *c, const spf_vectors *v) {
     c->vec = v && v->n && v->dim ? v : NULL;
@@ -346,10 +349,13 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     if (!u64_counts_reset(&c->content, T) || !u64_counts_reset(&c->title, T)) return SLANT_ENOMEM;
     c->clusters = clusters;
     word_memo_begin(c->memo, T);
-    for (size_t t = 0; t < T; t++) {
-        const tok_token *k = &d->tokens[t];
-        c->key[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
-    }
+    if (c->given_keys) memcpy(c->key, c->given_keys, T * sizeof *c->key);
+    else
+        for (size_t t = 0; t < T; t++) {
+            const tok_token *k = &d->tokens[t];
+            c->key[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
+        }
+    c->given_keys = NULL;
     for (size_t t = 0; t < T; t++) {
         if (t + MEMO_AHEAD < T) word_memo_prefetch(c->memo, c->key[t + MEMO_AHEAD]);
         if (t + MEMO_AHEAD / 2 < T) {

@@ -113,6 +113,12 @@ void spf_ctx_free(spf_ctx *c);
  * nothing). Takes effect from the next spf_article. */
 void spf_set_vectors(spf_ctx *c, const spf_vectors *v);
 
+/* The next spf_article may take its tokens' word-memo keys from keys
+ * (word_memo_key of each token of that article, as the tagger's features
+ * computed them: feat_token_keys) instead of hashing every token again.
+ * Borrowed until that call; NULL: compute them. */
+void spf_use_keys(spf_ctx *c, const uint64_t *keys);
+
 /* Prepares the article text (valid UTF-8, tokenized into d). text, d and
  * clusters (the model's word clusters, NULL when it has none: SPF_CLUSTERS
  * then adds nothing) are borrowed until the next spf_article call.

@@ -432,6 +432,7 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
 }
 
 uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
+const uint64_t *feat_token_keys(const feat_ctx *c) { return c->key; }
 uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
 
 /* Small-domain context templates: each takes a handful of values, so its

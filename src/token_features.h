@@ -115,6 +115,10 @@ slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
  * After feat_prepare, a slot names the same word as in earlier articles as
  * long as feat_word_epoch is unchanged. */
 uint32_t feat_word_slot(const feat_ctx *c, size_t t);
+
+/* The word-memo keys (word_memo_key) of the tokens of the last article
+ * feat_prepare saw. */
+const uint64_t *feat_token_keys(const feat_ctx *c);
 uint32_t feat_word_epoch(const feat_ctx *c);
 
 /* Hash of a lower-cased word, as feat_clusters.word_hash expects. */
