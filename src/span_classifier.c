@@ -229,8 +229,6 @@ static slant_status batch_of_article(span_classifier_work *w, const lab_list *sp
     return spf_batch(w->spf, start, end, m - n);
 }
 
-#define SCORE_PREFETCH 16   /* features between a slot's prefetch and its probe */
-
 slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
                                     uint32_t cp_start, uint32_t cp_end, double *scores) {
     slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, &w->feats);
@@ -244,11 +242,13 @@ slant_status span_classifier_scores(const span_classifier *c, span_classifier_wo
     double acc[K];
     for (int k = 0; k < K; k++) acc[k] = c->bias[k];
     if (cap) {
-        for (size_t i = 0; i < n; i++) {
 #if defined(__GNUC__)
-            if (i + SCORE_PREFETCH < n && key_filter_maybe(&c->filter, h[i + SCORE_PREFETCH]))
-                __builtin_prefetch(&c->slots[slot_home(h[i + SCORE_PREFETCH], cap)]);
+        /* A span has a few hundred features: fetch every slot first, back to
+         * back, so that as many misses are in flight as the CPU allows. */
+        for (size_t i = 0; i < n; i++)
+            if (key_filter_maybe(&c->filter, h[i])) __builtin_prefetch(&c->slots[slot_home(h[i], cap)]);
 #endif
+        for (size_t i = 0; i < n; i++) {
             uint64_t key = h[i];
             if (key == 0 || !key_filter_maybe(&c->filter, key)) continue;
             const sc_slot *sl;

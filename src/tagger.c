@@ -78,6 +78,12 @@ static void emissions(const tagger_model *tm, const feat_seq *fs, uint32_t *ids,
         for (size_t k = 0; k < T * L; k++) emit[k] = 0.0;
         return;
     }
+#if defined(__GNUC__)
+    /* Every slot the article will probe, fetched towards L2 first: back to
+     * back, as many misses are in flight as the CPU allows. */
+    for (size_t k = 0; k < n; k++)
+        if (feat_table_maybe(tab, h[k])) __builtin_prefetch(&tab->slots[feat_table_home(tab, h[k])], 0, 2);
+#endif
     for (size_t k = 0; k < n && k < EMIT_PREFETCH; k++) feat_table_prefetch_nonempty(tab, h[k]);
     uint32_t nid = 0;
     for (size_t t0 = 0; t0 < T; t0 += EMIT_BLOCK) {
