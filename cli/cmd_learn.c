@@ -279,7 +279,18 @@ static int learn_clusters(int argc, char **argv) {
     if (!a.quiet && pg.tty) fputs("\r\033[K", stderr);
     double t3 = now_s();
     for (size_t i = 0; i < n_out; i++) words[i] = emb_corpus_word(&c, i);
-    if ((st = wc_write(a.output, n_out, c.hash, bits, depth, words, c.count, &err)) != SLANT_OK) {
+    /* How the clusters were made, for the metadata of the models trained
+     * with them: everything the result depends on. */
+    char made_by[512];
+    int o = snprintf(made_by, sizeof made_by,
+                     "slant %s learn clusters --seed %d -j %d --dim %d --window %d --negative %d "
+                     "--epochs %d --min-count %d --depth %d --iterations %d --restarts %d; %llu articles, "
+                     "%llu tokens, %zu words; from", SLANT_VERSION_STRING, a.seed, a.threads, a.dim, a.window,
+                     a.negative, a.epochs, a.min_count, a.depth, a.iterations, a.restarts,
+                     (unsigned long long)c.n_articles, (unsigned long long)n_read, c.V);
+    for (int i = 1; i <= n_pos && o > 0 && (size_t)o < sizeof made_by; i++)
+        o += snprintf(made_by + o, sizeof made_by - (size_t)o, " %s", argv[i]);
+    if ((st = wc_write(a.output, n_out, c.hash, bits, depth, words, c.count, made_by, &err)) != SLANT_OK) {
         rc = cli_report("writing clusters", st, &err); goto done;
     }
     if (!a.quiet) {

@@ -411,6 +411,7 @@ int cmd_train(int argc, char **argv) {
         rc = EXIT_INPUT;
         goto done;
     }
+    char clusters_made_by[sizeof ((wc_table *)0)->made_by] = "";
     if (a.clusters) {
         wc_table wt;
         wc_table_init(&wt);
@@ -420,6 +421,7 @@ int cmd_train(int argc, char **argv) {
         if (cst == SLANT_OK) {
             feat_clusters fc = wc_table_view(&wt);
             cst = model_set_clusters(m, &fc);
+            memcpy(clusters_made_by, wt.made_by, sizeof clusters_made_by);
         }
         wc_table_fini(&wt);
         if (cst != SLANT_OK) { rc = cli_report("word clusters", cst, &cerr); goto done; }
@@ -470,6 +472,7 @@ int cmd_train(int argc, char **argv) {
     cJSON_DeleteItemFromObject(opts, "output");
     cJSON_DeleteItemFromObject(opts, "force");
     cJSON_DeleteItemFromObject(opts, "quiet");
+    if (clusters_made_by[0]) cJSON_AddStringToObject(opts, "clusters_made_by", clusters_made_by);
     cJSON_AddNumberToObject(opts, "train_articles", (double)train.len);
     cJSON_AddNumberToObject(opts, "train_spans", (double)train_gold.len);
     cJSON_AddNumberToObject(opts, "train_tokens", (double)rep.n_tokens);

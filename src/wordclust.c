@@ -214,9 +214,11 @@ static int by_path(const void *a, const void *b) {
     return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
+#define MADE_BY "# made by: "
+
 slant_status wc_write(const char *path, size_t n, const uint64_t *hash, const uint32_t *bits,
                       const uint8_t *depth, const char *const *words, const uint64_t *counts,
-                      slant_error *err) {
+                      const char *made_by, slant_error *err) {
     slant_status st = SLANT_OK;
     row_key *order = malloc((n ? n : 1) * sizeof *order);
     size_t plen = strlen(path);
@@ -231,7 +233,13 @@ slant_status wc_write(const char *path, size_t n, const uint64_t *hash, const ui
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp", 5);
     if (!(f = fopen(tmp, "w"))) { st = err_set(err, SLANT_EIO, tmp, -1, -1, "cannot write: %s", strerror(errno)); goto done; }
-    fprintf(f, "# slant word clusters %d\n# hash\tbits\tdepth\tword\tcount\n", WC_FORMAT_VERSION);
+    fprintf(f, "# slant word clusters %d\n", WC_FORMAT_VERSION);
+    if (made_by) {
+        fputs(MADE_BY, f);
+        for (const char *q = made_by; *q; q++) fputc(*q == '\n' || *q == '\r' ? ' ' : *q, f);
+        fputc('\n', f);
+    }
+    fputs("# hash\tbits\tdepth\tword\tcount\n", f);
     for (size_t r = 0; r < n; r++) {
         size_t i = order[r].i;
         char b[WC_MAX_DEPTH + 1];
@@ -337,7 +345,15 @@ slant_status wc_parse(const char *buf, size_t len, const char *name, wc_table *t
         line++;
         if (end == c.off) { c.off = next; continue; }
         if (c.p[c.off] == '#') {
-            size_t ml = sizeof magic - 1;
+            size_t ml = sizeof magic - 1, bl = sizeof MADE_BY - 1;
+            if (end - c.off >= bl && memcmp(c.p + c.off, MADE_BY, bl) == 0) {
+                /* Kept for the model's metadata: control bytes become spaces,
+                 * a long line is cut. */
+                size_t k = 0;
+                for (size_t i = c.off + bl; i < end && k + 1 < sizeof t->made_by; i++)
+                    t->made_by[k++] = (unsigned char)c.p[i] < 0x20 ? ' ' : c.p[i];
+                t->made_by[k] = '\0';
+            }
             if (line == 1 && end - c.off > ml && memcmp(c.p + c.off, magic, ml) == 0) {
                 long v = 0;
                 for (size_t i = c.off + ml; i < end && c.p[i] >= '0' && c.p[i] <= '9' && v < 1000000; i++)

@@ -60,11 +60,13 @@ slant_status wc_cluster(const float *vecs, size_t n, size_t D, size_t n_fit,
 /* Writes n rows to path (via path.tmp and rename, so a reader never sees
  * half a file). hash, bits, depth: n each; words (n NUL-terminated strings)
  * and counts (n) may be NULL. Rows are written in path order, then by
- * descending count. SLANT_EIO names the file. */
+ * descending count. made_by (one line, may be NULL) says how the clusters
+ * were made; it is written as a "# made by: " comment, which wc_read keeps.
+ * SLANT_EIO names the file. */
 slant_status wc_write(const char *path, size_t n, const uint64_t *hash,
                       const uint32_t *bits, const uint8_t *depth,
                       const char *const *words, const uint64_t *counts,
-                      slant_error *err);
+                      const char *made_by, slant_error *err);
 
 /* A loaded clusters file: the arrays of feat_clusters, sorted by hash,
  * in one owned block. */
@@ -73,6 +75,7 @@ typedef struct {
     uint32_t *cluster;     /* n: left-aligned path bits */
     uint8_t *depth;        /* n: meaningful bits */
     size_t n;
+    char made_by[512];     /* the file's "# made by: " line, "" if none */
 } wc_table;
 
 void wc_table_init(wc_table *t);

@@ -150,7 +150,7 @@ static void write_then_read_should_give_the_same_table_sorted_by_hash(void) {
     char path[128];
     snprintf(path, sizeof path, "%s/c.tsv", tmpdir);
     slant_error e; slant_error_clear(&e);
-    CHECK_EQ_INT(wc_write(path, 4, hash, bits, depth, words, counts, &e), SLANT_OK);
+    CHECK_EQ_INT(wc_write(path, 4, hash, bits, depth, words, counts, "slant learn clusters --seed 7 from news/", &e), SLANT_OK);
     wc_table t; wc_table_init(&t);
     CHECK_EQ_INT(wc_read(path, &t, &e), SLANT_OK);
     CHECK_EQ_INT(t.n, 4);
@@ -160,6 +160,7 @@ static void write_then_read_should_give_the_same_table_sorted_by_hash(void) {
         CHECK_EQ_INT(t.cluster[i], bits[order[i]]);
         CHECK_EQ_INT(t.depth[i], depth[order[i]]);
     }
+    CHECK_STR(t.made_by, "slant learn clusters --seed 7 from news/");
     feat_clusters fc = wc_table_view(&t);
     CHECK_EQ_INT(fc.n, 4);
     CHECK(fc.word_hash == t.word_hash);
@@ -167,9 +168,10 @@ static void write_then_read_should_give_the_same_table_sorted_by_hash(void) {
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     CHECK(access(tmp, F_OK) != 0);
     /* a second write replaces the file; without words it still reads */
-    CHECK_EQ_INT(wc_write(path, 2, hash, bits, depth, NULL, NULL, &e), SLANT_OK);
+    CHECK_EQ_INT(wc_write(path, 2, hash, bits, depth, NULL, NULL, NULL, &e), SLANT_OK);
     CHECK_EQ_INT(wc_read(path, &t, &e), SLANT_OK);
     CHECK_EQ_INT(t.n, 2);
+    CHECK_STR(t.made_by, "");
     wc_table_fini(&t);
     wc_table_fini(&t);   /* twice is harmless */
 }
