@@ -71,7 +71,6 @@ typedef struct {
     uint8_t flags;                 /* F_* */
 } token_values;
 
-#define MEMO_AHEAD 16u             /* tokens between a slot's prefetch and its use */
 #define LOW_UNSET UINT32_MAX       /* lo_len: not lower-cased yet */
 #define CLUSTER_UNSET 0xFF         /* cdepth: not looked up yet */
 
@@ -97,6 +96,8 @@ struct spf_ctx {
     token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
     uint64_t *key;               /* T: memo keys */
     const uint64_t *given_keys;  /* spf_use_keys, for the next article only */
+    uint32_t *slot;              /* T: memo slot of each token */
+    uint8_t *added;              /* T: 1 if its slot is new */
     size_t n_batch, batch_cap;   /* spans of the batch (spf_batch) */
     uint32_t *b_first, *b_last;  /* n_batch: token range [first,last) */
     uint32_t *b_cps, *b_cpe;     /* n_batch: code points [start,end) */
@@ -250,7 +251,7 @@ void spf_ctx_free(spf_ctx *c) {
     free(c->cpath); free(c->cdepth);
     free(c->low); free(c->buf); free(c->grams);
     u64_counts_fini(&c->content); u64_counts_fini(&c->title);
-    word_memo_free(c->memo); free(c->vals); free(c->key);
+    word_memo_free(c->memo); free(c->vals); free(c->key); free(c->slot); free(c->added);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
     free(c->by_word); free(c->span_stems);
     free(c->vrow); free(c->vacc);
@@ -270,14 +271,14 @@ static int reserve(spf_ctx *c, size_t T) {
     int32_t *vr = realloc(c->vrow, cap * sizeof *vr);
     if (!vr) return 0;
     c->vrow = vr;
-    uint32_t **u32[] = {&c->lo_off, &c->lo_len, &c->cpath};
+    uint32_t **u32[] = {&c->lo_off, &c->lo_len, &c->cpath, &c->slot};
     for (size_t i = 0; i < sizeof u32 / sizeof u32[0]; i++) {
         uint32_t *p = realloc(*u32[i], cap * sizeof **u32[i]);
         if (!p) return 0;
         *u32[i] = p;
     }
-    uint8_t **u8[] = {&c->flags, &c->cdepth};
-    for (size_t i = 0; i < 2; i++) {
+    uint8_t **u8[] = {&c->flags, &c->cdepth, &c->added};
+    for (size_t i = 0; i < sizeof u8 / sizeof u8[0]; i++) {
         uint8_t *p = realloc(*u8[i], cap);
         if (!p) return 0;
         *u8[i] = p;
@@ -348,31 +349,17 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     c->low_len = 0;
     if (!u64_counts_reset(&c->content, T) || !u64_counts_reset(&c->title, T)) return SLANT_ENOMEM;
     c->clusters = clusters;
-    word_memo_begin(c->memo, T);
     if (c->given_keys) memcpy(c->key, c->given_keys, T * sizeof *c->key);
-    else
-        for (size_t t = 0; t < T; t++) {
-            const tok_token *k = &d->tokens[t];
-            c->key[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
-        }
+    word_memo_article(c->memo, text, d, c->key, c->given_keys != NULL, c->slot, c->added,
+                      c->vals, sizeof *c->vals);
     c->given_keys = NULL;
     for (size_t t = 0; t < T; t++) {
-        if (t + MEMO_AHEAD < T) word_memo_prefetch(c->memo, c->key[t + MEMO_AHEAD]);
-        if (t + MEMO_AHEAD / 2 < T) {
-            word_memo_prefetch_bytes(c->memo, c->key[t + MEMO_AHEAD / 2]);
-#if defined(__GNUC__)
-            __builtin_prefetch(&c->vals[word_memo_home(c->key[t + MEMO_AHEAD / 2])]);
-#endif
-        }
         const tok_token *k = &d->tokens[t];
-        const char *p = text + k->start;
-        size_t n = k->end - k->start;
-        int added;
-        uint32_t slot = word_memo_find(c->memo, c->key[t], p, n, &added);
+        uint32_t slot = c->slot[t];
         token_values v;
-        if (slot != WORD_MEMO_NONE && !added) v = c->vals[slot];
+        if (slot != WORD_MEMO_NONE && !c->added[t]) v = c->vals[slot];
         else {
-            v = compute_values(c, p, n, (tok_kind)k->kind);
+            v = compute_values(c, text + k->start, k->end - k->start, (tok_kind)k->kind);
             if (slot != WORD_MEMO_NONE) c->vals[slot] = v;
         }
         c->lower[t] = v.lower;

@@ -38,7 +38,6 @@ typedef struct {
     uint8_t flags;                 /* the token's own FLAG_* */
 } word_values_t;
 
-#define MEMO_AHEAD 16u             /* tokens between a slot's prefetch and its use */
 
 enum { WORD_STOP = 1, WORD_P1 = 2, WORD_P2 = 4 };   /* word classes of a lower-cased word */
 
@@ -48,7 +47,8 @@ struct feat_ctx {
     word_values_t *vals;          /* WORD_MEMO_SLOTS: pass-1 values by slot */
     uint64_t *lower, *stem, *shape, *pre, *suf; /* T each: per-token hashes */
     uint64_t *mlow;               /* T: mix64(lower), shared by the bigram templates */
-    uint32_t *slot;               /* T: memo slot of the token, FEAT_NO_SLOT if none */
+    uint32_t *slot;               /* T: memo slot of the token, WORD_MEMO_NONE if none */
+    uint8_t *added;               /* T: 1 if the token's slot is new (values to compute) */
     uint64_t *key;                /* T: memo key of the token (word_key) */
     uint64_t small_hash[FEAT_SMALL_N]; /* feat_small_hash of each small feature */
     uint8_t *kind;                /* T: tok_kind */
@@ -177,7 +177,7 @@ void feat_ctx_free(feat_ctx *c) {
     word_memo_free(c->memo); free(c->vals);
     free(c->mlow);
     free(c->lower); free(c->stem); free(c->shape); free(c->pre); free(c->suf);
-    free(c->slot); free(c->kind); free(c->key);
+    free(c->slot); free(c->kind); free(c->key); free(c->added);
     free(c->in_quote); free(c->flags); u64_counts_fini(&c->counts);
     free(c);
 }
@@ -198,6 +198,9 @@ static int ctx_reserve(feat_ctx *c, size_t T) {
     uint8_t *q = realloc(c->kind, cap);
     if (!q) return 0;
     c->kind = q;
+    q = realloc(c->added, cap);
+    if (!q) return 0;
+    c->added = q;
     q = realloc(c->in_quote, cap);
     if (!q) return 0;
     c->in_quote = q;
@@ -270,31 +273,16 @@ static void word_values(feat_ctx *c, const char *p, size_t n, tok_kind kind, siz
 slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     size_t T = d->n_tokens;
     if (!ctx_reserve(c, T + 1)) return SLANT_ENOMEM;
-    word_memo_begin(c->memo, T);
 
-    /* Pass 1: per-token hashes, from the memo or computed and remembered.
-     * The memo is megabytes, so every token's key comes first and the loop
-     * fetches a few tokens ahead. */
+    /* Pass 1: per-token hashes, from the memo or computed and remembered. */
+    word_memo_article(c->memo, text, d, c->key, 0, c->slot, c->added, c->vals, sizeof *c->vals);
     for (size_t t = 0; t < T; t++) {
-        const tok_token *k = &d->tokens[t];
-        c->key[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
-    }
-    for (size_t t = 0; t < T; t++) {
-        if (t + MEMO_AHEAD < T) word_memo_prefetch(c->memo, c->key[t + MEMO_AHEAD]);
-        if (t + MEMO_AHEAD / 2 < T) {
-            word_memo_prefetch_bytes(c->memo, c->key[t + MEMO_AHEAD / 2]);
-#if defined(__GNUC__)
-            __builtin_prefetch(&c->vals[word_memo_home(c->key[t + MEMO_AHEAD / 2])]);
-#endif
-        }
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
         size_t n = k->end - k->start;
-        int added;
-        uint32_t slot = word_memo_find(c->memo, c->key[t], p, n, &added);
+        uint32_t slot = c->slot[t];
         c->kind[t] = (uint8_t)k->kind;
-        c->slot[t] = slot;
-        if (slot != WORD_MEMO_NONE && !added) {
+        if (slot != WORD_MEMO_NONE && !c->added[t]) {
             const word_values_t *v = &c->vals[slot];
             c->lower[t] = v->lower; c->mlow[t] = v->mlow; c->stem[t] = v->stem;
             c->shape[t] = v->shape; c->pre[t] = v->pre; c->suf[t] = v->suf;

@@ -5,6 +5,7 @@
 #include "word_memo.h"
 #include "util/mix64.h"
 
+#define AHEAD 16u                            /* tokens between a slot's prefetch and its use */
 #define MAX_TOKEN 64u                        /* longer tokens get no slot */
 #define MAX_FILL (WORD_MEMO_SLOTS / 2)
 #define ARENA ((size_t)MAX_FILL * MAX_TOKEN)  /* never full before the slots are */
@@ -66,24 +67,7 @@ uint64_t word_memo_key(const char *p, size_t n, unsigned kind) {
     return h ? h : 1;
 }
 
-static size_t home(uint64_t key) { return word_memo_home(key); }
-
-void word_memo_prefetch(const word_memo *m, uint64_t key) {
-#if defined(__GNUC__)
-    __builtin_prefetch(&m->slots[home(key)]);
-#else
-    (void)m; (void)key;
-#endif
-}
-
-void word_memo_prefetch_bytes(const word_memo *m, uint64_t key) {
-#if defined(__GNUC__)
-    const slot *s = &m->slots[home(key)];
-    if (s->key == key) __builtin_prefetch(m->arena + s->off);
-#else
-    (void)m; (void)key;
-#endif
-}
+static size_t home(uint64_t key) { return (size_t)(key ^ (key >> 29)) & (WORD_MEMO_SLOTS - 1); }
 
 uint32_t word_memo_find(word_memo *m, uint64_t key, const char *p, size_t n, int *added) {
     *added = 0;
@@ -98,4 +82,34 @@ uint32_t word_memo_find(word_memo *m, uint64_t key, const char *p, size_t n, int
     m->n++;
     *added = 1;
     return (uint32_t)i;
+}
+
+void word_memo_article(word_memo *m, const char *text, const tok_doc *d, uint64_t *keys,
+                       int keys_known, uint32_t *slots, uint8_t *added,
+                       const void *vals, size_t stride) {
+    size_t T = d->n_tokens;
+    word_memo_begin(m, T);
+    if (!keys_known)
+        for (size_t t = 0; t < T; t++) {
+            const tok_token *k = &d->tokens[t];
+            keys[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
+        }
+    for (size_t t = 0; t < T; t++) {
+#if defined(__GNUC__)
+        /* The home slot AHEAD tokens on; the bytes and the caller's values
+         * of the token AHEAD / 2 on, whose slot is in cache by then. */
+        if (t + AHEAD < T) __builtin_prefetch(&m->slots[home(keys[t + AHEAD])]);
+        if (t + AHEAD / 2 < T) {
+            size_t h = home(keys[t + AHEAD / 2]);
+            if (m->slots[h].key == keys[t + AHEAD / 2]) __builtin_prefetch(m->arena + m->slots[h].off);
+            if (vals) __builtin_prefetch((const char *)vals + h * stride);
+        }
+#else
+        (void)vals; (void)stride;
+#endif
+        const tok_token *k = &d->tokens[t];
+        int a;
+        slots[t] = word_memo_find(m, keys[t], text + k->start, k->end - k->start, &a);
+        added[t] = (uint8_t)a;
+    }
 }

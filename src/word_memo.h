@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tokenize.h"
 
 #define WORD_MEMO_SLOTS 32768u       /* slot numbers are below this */
 #define WORD_MEMO_NONE UINT32_MAX    /* no slot: too long, or the memo is full */
@@ -35,21 +36,20 @@ uint32_t word_memo_epoch(const word_memo *m);
 /* The key of a token: its bytes p[0..n) and kind. Never 0. */
 uint64_t word_memo_key(const char *p, size_t n, unsigned kind);
 
-/* The slot a key is looked for first, where it usually is: callers can
- * prefetch their own values for it. */
-static inline uint32_t word_memo_home(uint64_t key) {
-    return (uint32_t)((key ^ (key >> 29)) & (WORD_MEMO_SLOTS - 1));
-}
-
-/* Ask the CPU to fetch what word_memo_find(key) reads: first its home
- * slot, then (once that slot is likely in cache: it is read) the stored
- * bytes. A caller runs them a few tokens ahead, the second nearer. */
-void word_memo_prefetch(const word_memo *m, uint64_t key);
-void word_memo_prefetch_bytes(const word_memo *m, uint64_t key);
-
 /* The slot of the token p[0..n) with this key (word_memo_key(p, n, kind)),
  * adding it if it is new (then *added is 1 and the caller fills its
  * values); WORD_MEMO_NONE if it is too long or the memo has no room. */
 uint32_t word_memo_find(word_memo *m, uint64_t key, const char *p, size_t n, int *added);
+
+/* One article's tokens (text tokenized into d, T tokens): word_memo_begin,
+ * then slots[t] and added[t] as word_memo_find gives them.
+ * keys[t] receives each token's key, unless keys_known (then keys holds
+ * them already, e.g. from another memo of the same article). The memo and
+ * the caller's values (vals: WORD_MEMO_SLOTS entries of `stride` bytes,
+ * read at the slot afterwards) are megabytes, so this fetches them a few
+ * tokens ahead. */
+void word_memo_article(word_memo *m, const char *text, const tok_doc *d, uint64_t *keys,
+                       int keys_known, uint32_t *slots, uint8_t *added,
+                       const void *vals, size_t stride);
 
 #endif

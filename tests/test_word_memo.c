@@ -68,9 +68,38 @@ static void a_full_memo_should_give_no_slot_then_start_again_between_articles(vo
     word_memo_free(m);
 }
 
+/* A whole article at once: a repeated word shares its slot, and only its
+ * first occurrence is new; known keys give the same slots. */
+static void an_article_should_get_its_slots_in_one_call(void) {
+    word_memo *m = word_memo_new();
+    if (!m) return;
+    const char *text = "The tyrant spoke. The tyrant lied.";
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(text, strlen(text), &d) == SLANT_OK);
+    size_t T = d.n_tokens;
+    uint64_t keys[16], keys2[16];
+    uint32_t slots[16], slots2[16];
+    uint8_t added[16];
+    CHECK(T == 8 && T <= 16);
+    if (T != 8) { tok_doc_fini(&d); word_memo_free(m); return; }
+    word_memo_article(m, text, &d, keys, 0, slots, added, NULL, 0);
+    CHECK_EQ_INT(slots[0], slots[4]);   /* The */
+    CHECK_EQ_INT(slots[1], slots[5]);   /* tyrant */
+    CHECK(slots[2] != slots[6]);        /* spoke, lied */
+    CHECK(added[0] && added[1] && !added[4] && !added[5] && added[6]);
+    memcpy(keys2, keys, sizeof keys);
+    word_memo_article(m, text, &d, keys2, 1, slots2, added, NULL, 0);
+    for (size_t t = 0; t < T; t++) CHECK_EQ_INT(slots2[t], slots[t]);
+    for (size_t t = 0; t < T; t++) CHECK_EQ_INT(added[t], 0);   /* all seen before */
+    tok_doc_fini(&d);
+    word_memo_free(m);
+}
+
 int main(void) {
     TEST(the_same_token_should_get_the_same_slot_across_articles);
     TEST(a_key_collision_should_not_return_another_tokens_slot);
     TEST(a_full_memo_should_give_no_slot_then_start_again_between_articles);
+    TEST(an_article_should_get_its_slots_in_one_call);
     return test_summary("word_memo");
 }
