@@ -36,7 +36,7 @@ span_classifier *span_classifier_new(size_t n_feat) {
 
 void span_classifier_free(span_classifier *c) {
     if (!c) return;
-    free(c->keys); free(c->w); free(c->slots);
+    free(c->keys); free(c->w); free(c->slots); free(c->vec_scores);
     key_filter_fini(&c->filter);
     spf_vectors_fini(&c->vectors);
     free(c);
@@ -45,6 +45,40 @@ void span_classifier_free(span_classifier *c) {
 _Static_assert(sizeof(sc_slot) == 64, "a classifier slot is one cache line");
 
 static size_t slot_home(uint64_t key, size_t cap) { return (size_t)(key ^ (key >> 29)) & (cap - 1); }
+
+/* The weights of key, NULL when c has none. */
+static const float *slot_weights(const span_classifier *c, uint64_t key) {
+    if (c->slot_cap == 0 || key == 0 || !key_filter_maybe(&c->filter, key)) return NULL;
+    for (size_t j = slot_home(key, c->slot_cap); c->slots[j].key; j = (j + 1) & (c->slot_cap - 1))
+        if (c->slots[j].key == key) return c->slots[j].w;
+    return NULL;
+}
+
+/* vec_scores, when the span mean vector is one plain block of features
+ * (with SPF_VEC_LEN its sums also feed other features: left expanded). The
+ * block adds sum_k (s/m sum_t q_tk) w_kc = s/m sum_t (q_t . w_c) to class
+ * c's score, so each row's dot products are summed once here. */
+static slant_status index_vectors(span_classifier *c) {
+    free(c->vec_scores);
+    c->vec_scores = NULL;
+    const spf_vectors *v = &c->vectors;
+    if (!v->n || !(c->groups & SPF_VECTORS) || (c->groups & SPF_VEC_LEN)) return SLANT_OK;
+    float *vs = aligned_alloc(64, v->n * SC_VEC_STRIDE * sizeof *vs);
+    const float **wk = malloc(v->dim * sizeof *wk);
+    if (!vs || !wk) { free(vs); free(wk); return SLANT_ENOMEM; }
+    for (uint32_t k = 0; k < v->dim; k++) wk[k] = slot_weights(c, spf_vector_key(k));
+    for (size_t r = 0; r < v->n; r++) {
+        const int8_t *q = v->q + r * v->dim;
+        double dot[SC_VEC_STRIDE] = {0};
+        for (uint32_t k = 0; k < v->dim; k++)
+            if (wk[k] && q[k])
+                for (int j = 0; j < K; j++) dot[j] += (double)q[k] * (double)wk[k][j];
+        for (size_t j = 0; j < SC_VEC_STRIDE; j++) vs[r * SC_VEC_STRIDE + j] = (float)dot[j];
+    }
+    free(wk);
+    c->vec_scores = vs;
+    return SLANT_OK;
+}
 
 slant_status span_classifier_index(span_classifier *c) {
     size_t cap = 16;
@@ -64,7 +98,7 @@ slant_status span_classifier_index(span_classifier *c) {
     free(c->slots);
     key_filter_fini(&c->filter);
     c->slots = s; c->slot_cap = cap; c->filter = f;
-    return SLANT_OK;
+    return index_vectors(c);
 }
 
 /* ---- TECH payload ---- */
@@ -229,39 +263,60 @@ static slant_status batch_of_article(span_classifier_work *w, const lab_list *sp
     return spf_batch(w->spf, start, end, m - n);
 }
 
-slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
-                                    uint32_t cp_start, uint32_t cp_end, double *scores) {
-    slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, &w->feats);
-    if (st != SLANT_OK) return st;
-    size_t n = w->feats.n, cap = c->slot_cap;
-    const uint64_t *h = w->feats.hash;
-    /* Summed in a local array, unrolled: through `scores` the compiler must
-     * assume it may alias the weights and load and store every class each
-     * time; unrolled, the K sums live in registers. Features are added in
-     * their order, so the same bits whatever the table layout. */
-    double acc[K];
-    for (int k = 0; k < K; k++) acc[k] = c->bias[k];
-    if (cap) {
-#if defined(__GNUC__)
-        /* A span has a few hundred features: fetch every slot first, back to
-         * back, so that as many misses are in flight as the CPU allows. */
-        for (size_t i = 0; i < n; i++)
-            if (key_filter_maybe(&c->filter, h[i])) __builtin_prefetch(&c->slots[slot_home(h[i], cap)]);
-#endif
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key = h[i];
-            if (key == 0 || !key_filter_maybe(&c->filter, key)) continue;
-            const sc_slot *sl;
-            for (size_t j = slot_home(key, cap); (sl = &c->slots[j])->key; j = (j + 1) & (cap - 1)) {
-                if (sl->key != key) continue;
-                double v = w->feats.val[i];
+/* Adds features [from, to) of f to the K sums. Features are added in
+ * their order, so the same bits whatever the table layout. */
+static void add_features(const span_classifier *c, const spf_list *f, size_t from, size_t to,
+                         double *acc) {
+    size_t cap = c->slot_cap;
+    const uint64_t *h = f->hash;
+    for (size_t i = from; i < to; i++) {
+        uint64_t key = h[i];
+        if (key == 0 || !key_filter_maybe(&c->filter, key)) continue;
+        const sc_slot *sl;
+        for (size_t j = slot_home(key, cap); (sl = &c->slots[j])->key; j = (j + 1) & (cap - 1)) {
+            if (sl->key != key) continue;
+            double v = f->val[i];
 #if defined(__GNUC__)
 #pragma GCC unroll 14
 #endif
-                for (int k = 0; k < K; k++) acc[k] += v * (double)sl->w[k];
-                break;
-            }
+            for (int k = 0; k < K; k++) acc[k] += v * (double)sl->w[k];
+            break;
         }
+    }
+}
+
+slant_status span_classifier_scores(const span_classifier *c, span_classifier_work *w,
+                                    uint32_t cp_start, uint32_t cp_end, double *scores) {
+    spf_list *f = &w->feats;
+    f->rows_wanted = c->vec_scores != NULL;
+    slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, f);
+    if (st != SLANT_OK) return st;
+    /* Summed in a local array: through `scores` the compiler must assume it
+     * may alias the weights and load and store every class each time; here
+     * the K sums live in registers. */
+    double acc[K];
+    for (int k = 0; k < K; k++) acc[k] = c->bias[k];
+    if (c->slot_cap) {
+#if defined(__GNUC__)
+        /* A span has a few hundred features: fetch every slot first, back to
+         * back, so that as many misses are in flight as the CPU allows. */
+        for (size_t i = 0; i < f->n; i++)
+            if (key_filter_maybe(&c->filter, f->hash[i]))
+                __builtin_prefetch(&c->slots[slot_home(f->hash[i], c->slot_cap)]);
+        for (size_t i = 0; i < f->n_rows; i++)
+            __builtin_prefetch(c->vec_scores + (size_t)f->rows[i] * SC_VEC_STRIDE);
+#endif
+        size_t at = f->n_rows ? f->rows_at : f->n;
+        add_features(c, f, 0, at, acc);
+        if (f->n_rows) {   /* the mean-vector block, factored (spf_list) */
+            double sum[K] = {0};
+            for (size_t i = 0; i < f->n_rows; i++) {
+                const float *r = c->vec_scores + (size_t)f->rows[i] * SC_VEC_STRIDE;
+                for (int k = 0; k < K; k++) sum[k] += (double)r[k];
+            }
+            for (int k = 0; k < K; k++) acc[k] += f->rows_scale * sum[k];
+        }
+        add_features(c, f, at, f->n, acc);
     }
     for (int k = 0; k < K; k++) scores[k] = acc[k];
     return SLANT_OK;

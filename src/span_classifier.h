@@ -46,14 +46,22 @@ typedef struct span_classifier {
     size_t slot_cap;             /* power of two >= 2F */
     key_filter filter;           /* over keys */
     spf_vectors vectors;         /* word vectors of SPF_VECTORS (n = 0: none) */
+    float *vec_scores;           /* vectors.n rows of SC_VEC_STRIDE, 64-byte
+                                    aligned: row r's components dotted with the
+                                    SPF_VECTORS weights of each class (built by
+                                    span_classifier_index; NULL: the vector
+                                    features are looked up one by one) */
 } span_classifier;
+
+#define SC_VEC_STRIDE 16         /* K floats padded to one cache line */
 
 /* Returns a new classifier with F rows of zero weights (keys must be filled
  * in, then span_classifier_index called), or NULL on out of memory. */
 span_classifier *span_classifier_new(size_t n_feat);
 void span_classifier_free(span_classifier *c);
 
-/* Builds the lookup table from c->keys. Errors: SLANT_ENOMEM. */
+/* Builds the lookup table from c->keys and w, and vec_scores when the
+ * classifier reads plain SPF_VECTORS. Errors: SLANT_ENOMEM. */
 slant_status span_classifier_index(span_classifier *c);
 
 /* Serializes c into a new buffer (*out, free with free()); the same

@@ -132,8 +132,22 @@ void spf_list_init(spf_list *l) { memset(l, 0, sizeof *l); }
 void spf_list_fini(spf_list *l) {
     free(l->hash);
     free(l->val);
+    free(l->rows);
     memset(l, 0, sizeof *l);
 }
+
+static int push_row(spf_list *l, int32_t row) {
+    if (l->n_rows == l->rows_cap) {
+        size_t cap = l->rows_cap ? 2 * l->rows_cap : 64;
+        int32_t *r = realloc(l->rows, cap * sizeof *r);
+        if (!r) return 0;
+        l->rows = r; l->rows_cap = cap;
+    }
+    l->rows[l->n_rows++] = row;
+    return 1;
+}
+
+uint64_t spf_vector_key(uint32_t k) { return fh(52, k); }
 
 static int push(spf_list *l, uint64_t h, double v) {
     if (l->n == l->cap) {
@@ -538,6 +552,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
     static const size_t sent_edges[] = {1, 2, 3, 5, 8, 13, 21};
     const uint64_t none = 0x5bd1e995u;     /* value for a word outside the article */
     out->n = 0;
+    out->n_rows = 0;
     if (!c->doc) return SLANT_EINVAL;
     const tok_doc *d = c->doc;
     size_t T = d->n_tokens;
@@ -649,6 +664,8 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
         for (int part = 0; part < 2; part++) {
             if (!(mask & (part ? SPF_VEC_SENT : SPF_VECTORS | SPF_VEC_LEN))) continue;
             size_t lo = part ? sn->first : a, hi = part ? sn->last : b, n = 0;
+            int plain = part || (mask & SPF_VECTORS), by_len = !part && (mask & SPF_VEC_LEN);
+            int as_rows = !part && plain && !by_len && out->rows_wanted;
             memset(acc, 0, D * sizeof *acc);
             if (v->depth) cluster_tokens(c, lo, hi);
             for (size_t t = lo; t < hi; t++) {
@@ -658,15 +675,18 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
                     c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
                 }
                 if (c->vrow[t] < 0) continue;
+                n++;
+                if (as_rows) { if (!push_row(out, c->vrow[t])) return SLANT_ENOMEM; continue; }
                 const int8_t *q = v->q + (size_t)c->vrow[t] * D;
                 for (size_t k = 0; k < D; k++) acc[k] += q[k];
-                n++;
             }
             uint64_t tm = part ? 54 : 52;
             uint64_t lc = L <= 2 ? 0 : L <= 6 ? 1 : 2;
-            int plain = part || (mask & SPF_VECTORS), by_len = !part && (mask & SPF_VEC_LEN);
             if (n == 0) {
                 if (plain) P(fh(tm + 1, 0), 1.0);
+            } else if (as_rows) {
+                out->rows_at = out->n;
+                out->rows_scale = (double)v->scale / (double)n;
             } else {
                 double sc = (double)v->scale / (double)n;
                 if (plain) for (size_t k = 0; k < D; k++) P(fh(tm, k), sc * acc[k]);

@@ -65,11 +65,24 @@ enum {
     SPF_DEFAULT  = SPF_ALL & ~(uint32_t)SPF_CLUSTERS
 };
 
-/* Features of one span: n (hash, value) pairs. */
+/* Features of one span: n (hash, value) pairs.
+ *
+ * A caller that sets rows_wanted takes the SPF_VECTORS block in factored
+ * form: not dim features (k, scale/m * sum of the m words' component k) but
+ * the vector rows of those m words (rows[0..n_rows), n_rows = m > 0) with
+ * rows_scale = scale/m, to be added where the block would stand: before
+ * feature rows_at. A linear model that keeps each row's dot products with
+ * its weights (span_classifier.h) then adds K numbers a word, not K x dim.
+ * n_rows = 0: no such block (the features are in hash/val, or there are no
+ * vectors). */
 typedef struct {
     uint64_t *hash;   /* n feature hashes */
     float *val;       /* n values */
     size_t n, cap;
+    int rows_wanted;  /* set by the caller */
+    int32_t *rows;    /* n_rows vector rows (spf_vectors) */
+    size_t n_rows, rows_cap, rows_at;
+    double rows_scale;
 } spf_list;
 
 void spf_list_init(spf_list *l);
@@ -94,6 +107,8 @@ void spf_vectors_init(spf_vectors *v);
 void spf_vectors_fini(spf_vectors *v);
 /* Allocates n zero rows of dim (freeing what v held). Errors: SLANT_ENOMEM. */
 slant_status spf_vectors_alloc(spf_vectors *v, size_t n, uint32_t dim);
+/* The hash of SPF_VECTORS feature k: dimension k of the span's mean vector. */
+uint64_t spf_vector_key(uint32_t k);
 /* Row of key (a feat_word_hash, or a cluster key when v->depth > 0) in v,
  * -1 when absent. */
 int32_t spf_vectors_find(const spf_vectors *v, uint64_t key);

@@ -125,6 +125,17 @@ static void span_features_should_average_word_vectors(void) {
         CHECK_NEAR(b.val[a.n], 0.5, 1e-6);
         CHECK_NEAR(b.val[a.n + 1], 0.25, 1e-6);
     }
+    /* Factored (rows_wanted): the same block as the two words' rows. */
+    spf_list r;
+    spf_list_init(&r);
+    r.rows_wanted = 1;
+    CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, 0, 25, &r) == SLANT_OK);
+    CHECK_EQ_INT(r.n, a.n);
+    CHECK_EQ_INT(r.n_rows, 2);
+    if (r.n_rows == 2) CHECK(r.rows[0] == lo && r.rows[1] == 1 - lo);
+    CHECK_EQ_INT(r.rows_at, a.n);
+    CHECK_NEAR(r.rows_scale, 0.005, 1e-9);
+    spf_list_fini(&r);
     /* No word with a vector: one "none" feature. */
     uint32_t o = find_nth(article, "Nobody knows", 0);
     CHECK(spf_span(c, SPF_LENGTH, o, o + 12, &a) == SLANT_OK);
@@ -395,12 +406,59 @@ static void parse_should_reject_truncated_and_damaged_payloads(void) {
     span_classifier_free(c);
 }
 
+/* The factored mean-vector block (vec_scores) scores a span as the same
+ * features looked up one by one do. */
+static void classifier_should_score_vectors_factored_as_expanded(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    enum { D = 3 };
+    span_classifier *c = span_classifier_new(D + 1);
+    CHECK(c != NULL);
+    if (!c) { tok_doc_fini(&d); return; }
+    c->groups = SPF_WORDS | SPF_VECTORS;
+    for (uint32_t k = 0; k < D; k++) c->keys[k] = spf_vector_key(k);
+    c->keys[D] = 0;   /* a row without a feature: must change nothing */
+    for (size_t i = 0; i < (D + 1) * K; i++) c->w[i] = (float)((int)(i * 37 % 23) - 11) / 7.0f;
+    for (int k = 0; k < K; k++) c->bias[k] = 0.1 * k;
+    CHECK(spf_vectors_alloc(&c->vectors, 2, D) == SLANT_OK);
+    uint64_t hm = feat_word_hash("migrants", 8), hb = feat_word_hash("border", 6);
+    int lo = hm < hb ? 0 : 1;
+    c->vectors.hash[lo] = hm; c->vectors.hash[1 - lo] = hb;
+    int8_t q[2 * D] = {100, -20, 7, 0, 50, -127};
+    memcpy(c->vectors.q, q, sizeof q);
+    c->vectors.scale = 0.3f;
+    CHECK(span_classifier_index(c) == SLANT_OK);
+    CHECK(c->vec_scores != NULL);
+    span_classifier_work w;
+    CHECK(span_classifier_work_init(&w) == SLANT_OK);
+    CHECK(span_classifier_article(&w, c, article, &d, NULL) == SLANT_OK);
+    uint32_t o = find_nth(article, "The migrants will storm the border again", 0);
+    double f[K], e[K];
+    CHECK(span_classifier_scores(c, &w, o, o + 40, f) == SLANT_OK);
+    CHECK_EQ_INT(w.feats.n_rows, 2);
+    free(c->vec_scores);
+    c->vec_scores = NULL;   /* expanded: dim features through the table */
+    CHECK(span_classifier_scores(c, &w, o, o + 40, e) == SLANT_OK);
+    CHECK_EQ_INT(w.feats.n_rows, 0);
+    double spread = 0;
+    for (int k = 0; k < K; k++) {
+        CHECK_NEAR(f[k], e[k], 1e-5);
+        spread += fabs(e[k] - c->bias[k]);
+    }
+    CHECK(spread > 0.1);   /* the vectors did move the scores */
+    span_classifier_work_fini(&w);
+    span_classifier_free(c);
+    tok_doc_fini(&d);
+}
+
 int main(void) {
     TEST(span_features_should_be_deterministic_and_mask_groups);
     TEST(span_features_should_see_repetition_of_the_span_text);
     TEST(span_features_should_use_clusters_and_the_batch);
     TEST(span_features_should_average_word_vectors);
     TEST(classifier_should_learn_a_toy_set);
+    TEST(classifier_should_score_vectors_factored_as_expanded);
     TEST(copies_of_a_span_should_get_their_first_then_second_choice);
     TEST(payload_should_round_trip_byte_identical);
     TEST(parse_should_reject_truncated_and_damaged_payloads);
