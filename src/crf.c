@@ -307,8 +307,9 @@ static ALWAYS_INLINE int marginals_scaled(size_t Ts, size_t Ls, const double *em
         UNROLL
         for (size_t y = 1; y < Ls; y++) if (em[y] > m) m = em[y];
         if (!isfinite(m)) return 0;
+        /* The top label's factor is exp(0) = 1 exactly: one exp() saved. */
         UNROLL
-        for (size_t y = 0; y < Ls; y++) e[t * Ls + y] = exp(em[y] - m);
+        for (size_t y = 0; y < Ls; y++) e[t * Ls + y] = em[y] == m ? 1.0 : exp(em[y] - m);
     }
     /* Forward into marg (it becomes a[t]). */
     double *a = marg;

@@ -4,7 +4,7 @@
 
 slant_status feat_table_build(feat_table *t, const uint64_t *keys, size_t n) {
     size_t cap = 16;
-    while (cap < 2 * n) cap *= 2;
+    while (cap < n + n / 2) cap *= 2;
     feat_slot *s = calloc(cap, sizeof *s);
     key_filter filter = {0};
     if (!s || !key_filter_build(&filter, keys, n)) { free(s); return SLANT_ENOMEM; }
