@@ -1,11 +1,12 @@
 /* Feature hash lookup table (feat_table.h). */
 #include <stdlib.h>
 #include "feat_table.h"
+#include "util/big_alloc.h"
 
 slant_status feat_table_build(feat_table *t, const uint64_t *keys, size_t n) {
     size_t cap = 16;
     while (cap < n + n / 2) cap *= 2;
-    feat_slot *s = calloc(cap, sizeof *s);
+    feat_slot *s = big_calloc(cap * sizeof *s, 64);
     key_filter filter = {0};
     if (!s || !key_filter_build(&filter, keys, n)) { free(s); return SLANT_ENOMEM; }
     size_t stored = 0;

@@ -14,6 +14,7 @@
 #include "linear.h"
 #include "model_io.h"
 #include "status.h"
+#include "util/big_alloc.h"
 
 #define K SLANT_N_TECHNIQUES
 #define HEADER_BYTES 40u   /* fixed part of the payload before the biases */
@@ -64,18 +65,22 @@ static slant_status index_vectors(span_classifier *c) {
     const spf_vectors *v = &c->vectors;
     if (!v->n || !(c->groups & SPF_VECTORS) || (c->groups & SPF_VEC_LEN)) return SLANT_OK;
     float *vs = aligned_alloc(64, v->n * SC_VEC_STRIDE * sizeof *vs);
-    const float **wk = malloc(v->dim * sizeof *wk);
-    if (!vs || !wk) { free(vs); free(wk); return SLANT_ENOMEM; }
-    for (uint32_t k = 0; k < v->dim; k++) wk[k] = slot_weights(c, spf_vector_key(k));
+    double *wd = calloc((size_t)v->dim * SC_VEC_STRIDE, sizeof *wd);   /* dim x stride, 0 = no feature */
+    if (!vs || !wd) { free(vs); free(wd); return SLANT_ENOMEM; }
+    for (uint32_t k = 0; k < v->dim; k++) {
+        const float *w = slot_weights(c, spf_vector_key(k));
+        if (w) for (int j = 0; j < K; j++) wd[(size_t)k * SC_VEC_STRIDE + (size_t)j] = w[j];
+    }
+    /* 12k rows x 100 x 16 multiply-adds: branch-free so that they
+     * vectorize, a few ms of the model's load. */
     for (size_t r = 0; r < v->n; r++) {
         const int8_t *q = v->q + r * v->dim;
         double dot[SC_VEC_STRIDE] = {0};
         for (uint32_t k = 0; k < v->dim; k++)
-            if (wk[k] && q[k])
-                for (int j = 0; j < K; j++) dot[j] += (double)q[k] * (double)wk[k][j];
+            for (size_t j = 0; j < SC_VEC_STRIDE; j++) dot[j] += (double)q[k] * wd[(size_t)k * SC_VEC_STRIDE + j];
         for (size_t j = 0; j < SC_VEC_STRIDE; j++) vs[r * SC_VEC_STRIDE + j] = (float)dot[j];
     }
-    free(wk);
+    free(wd);
     c->vec_scores = vs;
     return SLANT_OK;
 }
@@ -83,10 +88,9 @@ static slant_status index_vectors(span_classifier *c) {
 slant_status span_classifier_index(span_classifier *c) {
     size_t cap = 16;
     while (cap < 2 * c->n_feat) cap *= 2;
-    sc_slot *s = aligned_alloc(64, cap * sizeof *s);
+    sc_slot *s = big_calloc(cap * sizeof *s, 64);
     key_filter f = {0};
     if (!s || !key_filter_build(&f, c->keys, c->n_feat)) { free(s); return SLANT_ENOMEM; }
-    memset(s, 0, cap * sizeof *s);
     for (size_t j = 0; j < c->n_feat; j++) {
         uint64_t key = c->keys[j];
         if (key == 0) continue;   /* never stored: 0 marks an empty slot */
