@@ -30,41 +30,6 @@
  * which every platform slant targets has. */
 _Static_assert(sizeof(double) == 8, "double must be IEEE-754 binary64");
 
-/* ---- little-endian helpers ---- */
-
-void mio_put_u32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-void mio_put_u64(uint8_t *p, uint64_t v) {
-    mio_put_u32(p, (uint32_t)v);
-    mio_put_u32(p + 4, (uint32_t)(v >> 32));
-}
-
-void mio_put_f64(uint8_t *p, double v) {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits); /* the defined way to see a double's bits */
-    mio_put_u64(p, bits);
-}
-
-uint32_t mio_get_u32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-uint64_t mio_get_u64(const uint8_t *p) {
-    return (uint64_t)mio_get_u32(p) | (uint64_t)mio_get_u32(p + 4) << 32;
-}
-
-double mio_get_f64(const uint8_t *p) {
-    uint64_t bits = mio_get_u64(p);
-    double v;
-    memcpy(&v, &bits, sizeof v);
-    return v;
-}
-
 /* ---- validation ---- */
 
 /* Field offsets in the fixed header. */

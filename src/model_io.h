@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "slant.h"
 
 #define MIO_MAGIC "SLANTMDL"     /* 8 bytes, no NUL in the file */
@@ -70,12 +71,39 @@ slant_status mio_write(const mio_writer *w, const char *path, slant_error *err);
 
 /* Little-endian field helpers for section payloads; p need not be aligned.
  * Doubles travel as their IEEE-754 bits, so -0.0, inf, NaN payloads and
- * subnormals round-trip exactly. */
-void mio_put_u32(uint8_t *p, uint32_t v);
-void mio_put_u64(uint8_t *p, uint64_t v);
-void mio_put_f64(uint8_t *p, double v);
-uint32_t mio_get_u32(const uint8_t *p);
-uint64_t mio_get_u64(const uint8_t *p);
-double mio_get_f64(const uint8_t *p);
+ * subnormals round-trip exactly. Inline: loading a model reads a million
+ * fields, and compilers turn these byte shuffles into single loads. */
+static inline void mio_put_u32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static inline void mio_put_u64(uint8_t *p, uint64_t v) {
+    mio_put_u32(p, (uint32_t)v);
+    mio_put_u32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline void mio_put_f64(uint8_t *p, double v) {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);   /* the defined way to see a double's bits */
+    mio_put_u64(p, bits);
+}
+
+static inline uint32_t mio_get_u32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t mio_get_u64(const uint8_t *p) {
+    return (uint64_t)mio_get_u32(p) | (uint64_t)mio_get_u32(p + 4) << 32;
+}
+
+static inline double mio_get_f64(const uint8_t *p) {
+    uint64_t bits = mio_get_u64(p);
+    double v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
 
 #endif
