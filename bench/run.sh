@@ -70,6 +70,11 @@ while [ $r -le $RUNS ]; do
     r=$((r + 1))
 done
 "$BUILD/bench/bench_analyze" load "$MODEL" 20 > "$TMP/load"
+# What a command-line run pays: the first load in a fresh process (page
+# faults on every new table included), 11 processes.
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
+    "$BUILD/bench/bench_analyze" load "$MODEL" 1 | sed -n 's/.*median_ms=\([^ ]*\).*/\1/p'
+done | sort -g > "$TMP/load_cold"
 
 # Peak RSS of the command line for a small and the full batch.
 RSS_SMALL=$( { /usr/bin/time -f 'rss=%M' "$BUILD/slant" analyze --model "$MODEL" --format flc "$TMP/docs/r001" > /dev/null; } 2>&1 | sed -n 's/^rss=//p')
@@ -120,7 +125,7 @@ echo "| floor: \`find FOLDER -name '*.txt' -exec cat {} + \\| wc -w\` | 1 | $(fm
 echo
 a1=$(med analyze 1 docs_per_s); an=$(med analyze "$NCPU" docs_per_s)
 echo "- Scaling, library end to end: $(fmt0 "$an") articles/s on $NCPU threads = $(ratio "$an" "$a1")x one thread (linear: ${NCPU}x). Threads agree: $(med analyze 1 checksum) fragments on 1 thread, $(med analyze "$NCPU" checksum) on $NCPU."
-echo "- Model load (\`slant_model_load\`, $(ls -l "$MODEL" | awk '{ printf "%.1f MB", $5 / 1e6 }')): median $(sed -n 's/.*median_ms=\([^ ]*\).*/\1/p' "$TMP/load") ms, min $(sed -n 's/.*min_ms=\([^ ]*\).*/\1/p' "$TMP/load") ms over 20 loads."
+echo "- Model load (\`slant_model_load\`, $(ls -l "$MODEL" | awk '{ printf "%.1f MB", $5 / 1e6 }')): median $(sed -n 's/.*median_ms=\([^ ]*\).*/\1/p' "$TMP/load") ms, min $(sed -n 's/.*min_ms=\([^ ]*\).*/\1/p' "$TMP/load") ms over 20 loads in one process; the first load of a fresh process (what \`slant analyze\` pays): median $(sed -n 6p "$TMP/load_cold") ms, min $(sed -n 1p "$TMP/load_cold") ms, max $(sed -n 11p "$TMP/load_cold") ms over 11 processes."
 echo "- Peak RSS of \`slant analyze\` (\`/usr/bin/time -f %M\`, default --jobs): $(mib "$RSS_SMALL") MiB for $N_ART articles, $(mib "$RSS_FULL") MiB for $CLI_DOCS: it does not grow with the batch (one article's buffers are reused; only the largest article sets them)."
 if [ "${BENCH_PROFILE:-1}" != 0 ] && command -v valgrind > /dev/null && command -v callgrind_annotate > /dev/null; then
     valgrind --tool=callgrind --callgrind-out-file="$TMP/cg" "$BUILD/slant" analyze --model "$MODEL" --format flc "$ART" > /dev/null 2> "$TMP/cg.log"
