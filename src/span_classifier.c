@@ -65,7 +65,7 @@ static slant_status index_vectors(span_classifier *c) {
     const spf_vectors *v = &c->vectors;
     if (!v->n || !(c->groups & SPF_VECTORS) || (c->groups & SPF_VEC_LEN)) return SLANT_OK;
     float *vs = aligned_alloc(64, v->n * SC_VEC_STRIDE * sizeof *vs);
-    double *wd = calloc((size_t)v->dim * SC_VEC_STRIDE, sizeof *wd);   /* dim x stride, 0 = no feature */
+    float *wd = calloc((size_t)v->dim * SC_VEC_STRIDE, sizeof *wd);   /* dim x stride, 0 = no feature */
     if (!vs || !wd) { free(vs); free(wd); return SLANT_ENOMEM; }
     for (uint32_t k = 0; k < v->dim; k++) {
         const float *w = slot_weights(c, spf_vector_key(k));
@@ -75,10 +75,10 @@ static slant_status index_vectors(span_classifier *c) {
      * vectorize, a few ms of the model's load. */
     for (size_t r = 0; r < v->n; r++) {
         const int8_t *q = v->q + r * v->dim;
-        double dot[SC_VEC_STRIDE] = {0};
+        float dot[SC_VEC_STRIDE] = {0};
         for (uint32_t k = 0; k < v->dim; k++)
-            for (size_t j = 0; j < SC_VEC_STRIDE; j++) dot[j] += (double)q[k] * wd[(size_t)k * SC_VEC_STRIDE + j];
-        for (size_t j = 0; j < SC_VEC_STRIDE; j++) vs[r * SC_VEC_STRIDE + j] = (float)dot[j];
+            for (size_t j = 0; j < SC_VEC_STRIDE; j++) dot[j] += (float)q[k] * wd[(size_t)k * SC_VEC_STRIDE + j];
+        memcpy(vs + r * SC_VEC_STRIDE, dot, sizeof dot);
     }
     free(wd);
     c->vec_scores = vs;
