@@ -25,6 +25,7 @@
 #include "model_io.h"
 #include "status.h"
 #include "util/crc32.h"
+#include "util/big_alloc.h"
 
 /* mio_put_f64 copies the bits of a double; that needs IEEE-754 binary64,
  * which every platform slant targets has. */
@@ -242,7 +243,9 @@ slant_status mio_read(const char *path, mio_file *f, slant_error *err) {
         goto fail;
     }
     size_t size = (size_t)sb.st_size, got = 0;
-    if (!(buf = malloc(size ? size : 1))) {
+    /* Huge pages where the kernel gives them: a model is megabytes, and
+     * faulting it in 4 KiB pages was a tenth of a model's load. */
+    if (!(buf = big_calloc(size, 64))) {
         st = err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory reading %zu bytes", size);
         goto fail;
     }

@@ -30,7 +30,7 @@ span_classifier *span_classifier_new(size_t n_feat) {
     c->groups = SPF_ALL;
     c->n_feat = n_feat;
     c->keys = calloc(n_feat ? n_feat : 1, sizeof *c->keys);
-    c->w = calloc(n_feat ? n_feat * K : 1, sizeof *c->w);
+    c->w = big_calloc(n_feat * K * sizeof *c->w, 64);   /* megabytes: huge pages */
     if (!c->keys || !c->w) { span_classifier_free(c); return NULL; }
     return c;
 }
