@@ -48,7 +48,7 @@ _Static_assert(sizeof(sc_slot) == 64, "a classifier slot is one cache line");
 static size_t slot_home(uint64_t key, size_t cap) { return (size_t)(key ^ (key >> 29)) & (cap - 1); }
 
 /* The weights of key, NULL when c has none. */
-static const float *slot_weights(const span_classifier *c, uint64_t key) {
+static inline const float *slot_weights(const span_classifier *c, uint64_t key) {
     if (c->slot_cap == 0 || key == 0 || !key_filter_maybe(&c->filter, key)) return NULL;
     for (size_t j = slot_home(key, c->slot_cap); c->slots[j].key; j = (j + 1) & (c->slot_cap - 1))
         if (c->slots[j].key == key) return c->slots[j].w;
@@ -271,21 +271,14 @@ static slant_status batch_of_article(span_classifier_work *w, const lab_list *sp
  * their order, so the same bits whatever the table layout. */
 static void add_features(const span_classifier *c, const spf_list *f, size_t from, size_t to,
                          double *acc) {
-    size_t cap = c->slot_cap;
-    const uint64_t *h = f->hash;
     for (size_t i = from; i < to; i++) {
-        uint64_t key = h[i];
-        if (key == 0 || !key_filter_maybe(&c->filter, key)) continue;
-        const sc_slot *sl;
-        for (size_t j = slot_home(key, cap); (sl = &c->slots[j])->key; j = (j + 1) & (cap - 1)) {
-            if (sl->key != key) continue;
-            double v = f->val[i];
+        const float *w = slot_weights(c, f->hash[i]);
+        if (!w) continue;
+        double v = f->val[i];
 #if defined(__GNUC__)
 #pragma GCC unroll 14
 #endif
-            for (int k = 0; k < K; k++) acc[k] += v * (double)sl->w[k];
-            break;
-        }
+        for (int k = 0; k < K; k++) acc[k] += v * (double)w[k];
     }
 }
 
