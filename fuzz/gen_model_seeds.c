@@ -6,7 +6,7 @@
  * Not a fuzz target (no fuzz_ prefix); build and run it by hand:
  *   make && cc -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
  *       fuzz/gen_model_seeds.c build/libslant.a -lutf8proc -lstemmer -llbfgs \
- *       -lcjson -lmicrohttpd -lm -lpthread -o build/gen_model_seeds
+ *       -lcjson -lmicrohttpd -lz -lm -lpthread -o build/gen_model_seeds
  *   build/gen_model_seeds fuzz/corpus/model_full
  * The output is deterministic; the damaged seeds in that folder were made
  * from these files by hand (truncated, flipped, version 2).
@@ -74,8 +74,37 @@ static int add_classifier(slant_model *m) {
     return span_classifier_index(c) == SLANT_OK ? 0 : -1;
 }
 
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A classifier that reads the span mean vector (SPF_VECTORS, one vector
+ * per word), so that loading builds its per-row class scores (vec_scores). */
+static int add_classifier_vectors(slant_model *m) {
+    enum { D = 3 };
+    span_classifier *c = span_classifier_new(D + 1);
+    if (!c) return -1;
+    c->groups = SPF_WORDS | SPF_VECTORS;
+    for (uint32_t k = 0; k < D; k++) c->keys[k] = spf_vector_key(k);
+    c->keys[D] = 5;
+    qsort(c->keys, D + 1, sizeof *c->keys, cmp_u64);   /* the payload keeps keys sorted */
+    for (size_t i = 0; i < (D + 1) * SLANT_N_TECHNIQUES; i++) c->w[i] = (float)((int)(i % 9) - 4) * 0.2f;
+    m->classifier = c;
+    if (spf_vectors_alloc(&c->vectors, 2, D) != SLANT_OK) return -1;
+    uint64_t a = feat_word_hash("corrupt", 7), b = feat_word_hash("elite", 5);
+    c->vectors.hash[0] = a < b ? a : b;
+    c->vectors.hash[1] = a < b ? b : a;
+    static const int8_t q[2 * D] = {90, -40, 3, -127, 0, 64};
+    memcpy(c->vectors.q, q, sizeof q);
+    c->vectors.scale = 0.5f;
+    c->vectors.depth = 0;
+    return span_classifier_index(c) == SLANT_OK ? 0 : -1;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: gen_model_seeds DIR\n"); return 1; }
+    /* tech: 1 = a plain classifier, 2 = one with word vectors */
     static const struct { const char *name; int sent, clus, tech; size_t n_feat; } seeds[] = {
         {"valid-tagger", 0, 0, 0, 4},
         {"valid-tagger-empty-feat", 0, 0, 0, 0},
@@ -83,13 +112,15 @@ int main(int argc, char **argv) {
         {"valid-clus", 0, 1, 0, 3},
         {"valid-tech", 0, 0, 1, 2},
         {"valid-all", 1, 1, 1, 3},
+        {"valid-tech-vectors", 0, 0, 2, 2},
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         slant_model *m = model_new();
         if (!m || fill_tagger(&m->tagger, seeds[i].n_feat) != 0 ||
             (seeds[i].sent && add_sentence(&m->tagger) != 0) ||
             (seeds[i].clus && add_clusters(m) != 0) ||
-            (seeds[i].tech && add_classifier(m) != 0)) {
+            (seeds[i].tech == 1 && add_classifier(m) != 0) ||
+            (seeds[i].tech == 2 && add_classifier_vectors(m) != 0)) {
             fprintf(stderr, "gen_model_seeds: out of memory\n");
             return 1;
         }
