@@ -8,6 +8,7 @@
  * summed in double.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "span_classifier.h"
@@ -102,6 +103,8 @@ slant_status span_classifier_index(span_classifier *c) {
     free(c->slots);
     key_filter_fini(&c->filter);
     c->slots = s; c->slot_cap = cap; c->filter = f;
+    static atomic_uint_fast64_t next_uid = 1;
+    c->uid = (uint64_t)atomic_fetch_add(&next_uid, 1);
     return index_vectors(c);
 }
 
@@ -229,6 +232,8 @@ slant_status span_classifier_work_init(span_classifier_work *w) {
 void span_classifier_work_fini(span_classifier_work *w) {
     spf_ctx_free(w->spf);
     spf_list_fini(&w->feats);
+    free(w->runs);
+    free(w->grams);
     memset(w, 0, sizeof *w);
 }
 
@@ -267,6 +272,43 @@ static slant_status batch_of_article(span_classifier_work *w, const lab_list *sp
     return spf_batch(w->spf, start, end, m - n);
 }
 
+_Static_assert(sizeof(sc_run_sum) == 128, "a run sum is two cache lines");
+
+/* The summed weights of run r's n-grams (spf_list), from w's cache or
+ * looked up now; NULL when out of memory. */
+static const double *run_sum(const span_classifier *c, span_classifier_work *w,
+                             const spf_list *f, const spf_run *r) {
+    if (!w->runs) {
+        if (!(w->runs = big_calloc(SC_RUN_SLOTS * sizeof *w->runs, 64))) return NULL;
+        w->runs_used = 0;
+        w->run_uid = c->uid;
+    }
+    if (w->run_uid != c->uid || w->runs_used >= SC_RUN_SLOTS / 2) {
+        memset(w->runs, 0, SC_RUN_SLOTS * sizeof *w->runs);
+        w->runs_used = 0;
+        w->run_uid = c->uid;
+    }
+    size_t i = slot_home(r->key, SC_RUN_SLOTS);
+    while (w->runs[i].key && w->runs[i].key != r->key) i = (i + 1) & (SC_RUN_SLOTS - 1);
+    sc_run_sum *e = &w->runs[i];
+    if (e->key) return e->sum;
+    if (3 * (size_t)r->len > w->grams_cap) {
+        size_t cap = 3 * (size_t)r->len;
+        uint64_t *g = realloc(w->grams, cap * sizeof *g);
+        if (!g) return NULL;
+        w->grams = g; w->grams_cap = cap;
+    }
+    size_t m = spf_char_grams(f->run_text + r->off, r->len, w->grams);
+    for (int k = 0; k < K; k++) e->sum[k] = 0.0;
+    for (size_t j = 0; j < m; j++) {
+        const float *wt = slot_weights(c, w->grams[j]);
+        if (wt) for (int k = 0; k < K; k++) e->sum[k] += (double)wt[k];
+    }
+    e->key = r->key;
+    w->runs_used++;
+    return e->sum;
+}
+
 /* Adds features [from, to) of f to the K sums. Features are added in
  * their order, so the same bits whatever the table layout. */
 static void add_features(const span_classifier *c, const spf_list *f, size_t from, size_t to,
@@ -286,6 +328,7 @@ slant_status span_classifier_scores(const span_classifier *c, span_classifier_wo
                                     uint32_t cp_start, uint32_t cp_end, double *scores) {
     spf_list *f = &w->feats;
     f->rows_wanted = c->vec_scores != NULL;
+    f->runs_wanted = 1;
     slant_status st = spf_span(w->spf, c->groups, cp_start, cp_end, f);
     if (st != SLANT_OK) return st;
     /* Summed in a local array: through `scores` the compiler must assume it
@@ -303,9 +346,23 @@ slant_status span_classifier_scores(const span_classifier *c, span_classifier_wo
         for (size_t i = 0; i < f->n_rows; i++)
             __builtin_prefetch(c->vec_scores + (size_t)f->rows[i] * SC_VEC_STRIDE);
 #endif
-        size_t at = f->n_rows ? f->rows_at : f->n;
-        add_features(c, f, 0, at, acc);
-        if (f->n_rows) {   /* the mean-vector block, factored (spf_list) */
+        /* The features in list order, with the two factored blocks
+         * (spf_list) where they stand: the runs' character n-grams, then
+         * (later in the list) the mean vector. */
+        size_t runs_at = f->n_runs ? f->chars_at : f->n;
+        size_t rows_at = f->n_rows ? f->rows_at : f->n;
+        add_features(c, f, 0, runs_at, acc);
+        if (f->n_runs) {
+            double sum[K] = {0};
+            for (size_t i = 0; i < f->n_runs; i++) {
+                const double *r = run_sum(c, w, f, &f->runs[i]);
+                if (!r) return SLANT_ENOMEM;
+                for (int k = 0; k < K; k++) sum[k] += r[k];
+            }
+            for (int k = 0; k < K; k++) acc[k] += f->chars_scale * sum[k];
+        }
+        add_features(c, f, runs_at, rows_at, acc);
+        if (f->n_rows) {
             double sum[K] = {0};
             for (size_t i = 0; i < f->n_rows; i++) {
                 const float *r = c->vec_scores + (size_t)f->rows[i] * SC_VEC_STRIDE;
@@ -313,7 +370,7 @@ slant_status span_classifier_scores(const span_classifier *c, span_classifier_wo
             }
             for (int k = 0; k < K; k++) acc[k] += f->rows_scale * sum[k];
         }
-        add_features(c, f, at, f->n, acc);
+        add_features(c, f, rows_at, f->n, acc);
     }
     for (int k = 0; k < K; k++) scores[k] = acc[k];
     return SLANT_OK;

@@ -51,6 +51,8 @@ typedef struct span_classifier {
                                     SPF_VECTORS weights of each class (built by
                                     span_classifier_index; NULL: the vector
                                     features are looked up one by one) */
+    uint64_t uid;                /* new at every span_classifier_index: the
+                                    run sums of a work are kept under it */
 } span_classifier;
 
 #define SC_VEC_STRIDE 16         /* K floats padded to one cache line */
@@ -76,10 +78,28 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
 
 /* ---- classifying ---- */
 
+/* The summed SPF_CHARS weights of the n-grams within one space-padded run
+ * of span text (spf_list), per class; key 0 = empty. */
+typedef struct {
+    uint64_t key;
+    double sum[SLANT_N_TECHNIQUES];
+    uint64_t pad_;               /* 128 bytes: two cache lines */
+} sc_run_sum;
+
 typedef struct {
     spf_ctx *spf;                /* feature scratch (stemmer, token buffers) */
     spf_list feats;              /* the current span's features */
+    /* Run sums (sc_run_sum) of one classifier (run_uid), kept across
+     * spans and articles: news reuses its words, so most runs are found
+     * here and their n-grams are not looked up again. Cleared when full
+     * or when another classifier comes. */
+    sc_run_sum *runs;            /* SC_RUN_SLOTS, or NULL */
+    size_t runs_used;
+    uint64_t run_uid;
+    uint64_t *grams; size_t grams_cap; /* one run's n-gram hashes */
 } span_classifier_work;
+
+#define SC_RUN_SLOTS 16384u      /* 2 MiB a work */
 
 slant_status span_classifier_work_init(span_classifier_work *w);
 void span_classifier_work_fini(span_classifier_work *w);

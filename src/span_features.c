@@ -91,7 +91,7 @@ struct spf_ctx {
     u64_counts content;          /* stems of the article's content tokens */
     u64_counts title;            /* stems of its title's content tokens */
     char *buf; size_t buf_cap;   /* span text for character n-grams */
-    uint64_t *grams; size_t grams_cap; /* 2 x buf length: its 4- and 5-gram hashes */
+    uint64_t *grams; size_t grams_cap; /* 3 x buf length: its n-gram hashes */
     word_memo *memo;             /* token -> slot of vals */
     token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
     uint64_t *key;               /* T: memo keys */
@@ -133,6 +133,7 @@ void spf_list_fini(spf_list *l) {
     free(l->hash);
     free(l->val);
     free(l->rows);
+    free(l->runs);
     memset(l, 0, sizeof *l);
 }
 
@@ -148,6 +149,35 @@ static int push_row(spf_list *l, int32_t row) {
 }
 
 uint64_t spf_vector_key(uint32_t k) { return fh(52, k); }
+
+static int push_run(spf_list *l, uint64_t key, size_t off, size_t len) {
+    if (l->n_runs == l->runs_cap) {
+        size_t cap = l->runs_cap ? 2 * l->runs_cap : 64;
+        spf_run *r = realloc(l->runs, cap * sizeof *r);
+        if (!r) return 0;
+        l->runs = r; l->runs_cap = cap;
+    }
+    l->runs[l->n_runs++] = (spf_run){key ? key : 1, (uint32_t)off, (uint32_t)len};
+    return 1;
+}
+
+size_t spf_char_grams(const char *s, size_t n, uint64_t *out) {
+    /* Each start position's three prefixes hashed in one pass; 4- and
+     * 5-grams parked at out + n and out + 2n until the 3-grams are out. */
+    size_t n3 = 0, n4 = 0, n5 = 0;
+    uint64_t *g4 = out + n, *g5 = out + 2 * n;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        uint64_t h[3];
+        size_t to = i + 5 <= n ? 5 : n - i;
+        feat_word_hash_prefixes(s + i, 3, to, h);
+        out[n3++] = fh(5, h[0] + 3);
+        if (to >= 4) g4[n4++] = fh(5, h[1] + 4);
+        if (to >= 5) g5[n5++] = fh(5, h[2] + 5);
+    }
+    memmove(out + n3, g4, n4 * sizeof *out);
+    memmove(out + n3 + n4, g5, n5 * sizeof *out);
+    return n3 + n4 + n5;
+}
 
 static int push(spf_list *l, uint64_t h, double v) {
     if (l->n == l->cap) {
@@ -519,6 +549,32 @@ slant_status spf_batch(spf_ctx *c, const uint32_t *start, const uint32_t *end, s
     return SLANT_OK;
 }
 
+/* SPF_CHARS of the span text s[0..n) (" w1 w2 ... ": single spaces
+ * between runs, one at each end) for a caller that sums runs itself
+ * (spf_list): the runs, then the n-grams with a space strictly inside
+ * (which cross from one run to the next), each worth the group's value. */
+static int chars_by_runs(const char *s, size_t n, uint32_t mask, spf_list *out) {
+    size_t total = 0;
+    for (size_t g = 3; g <= 5; g++) total += n >= g ? n - g + 1 : 0;
+    out->chars_at = out->n;
+    out->chars_scale = (mask & SPF_NONORM) || total == 0 ? 1.0 : (double)(float)(1.0 / sqrt((double)total));
+    out->run_text = s;
+    for (size_t i = 0; i + 1 < n;) {   /* s[i] is a space: the run up to the next one */
+        size_t j = i + 1;
+        while (j < n && s[j] != ' ') j++;
+        if (j >= n) break;
+        if (!push_run(out, feat_word_hash(s + i, j - i + 1), i, j - i + 1)) return 0;
+        i = j;
+    }
+    for (size_t g = 3; g <= 5; g++)
+        for (size_t i = 0; i + g <= n; i++) {
+            int cross = 0;
+            for (size_t k = i + 1; k + 1 < i + g; k++) cross |= s[k] == ' ';
+            if (cross && !push(out, fh(5, feat_word_hash(s + i, g) + g), out->chars_scale)) return 0;
+        }
+    return 1;
+}
+
 #define P(h, v) do { if (!push(out, (h), (v))) return SLANT_ENOMEM; } while (0)
 
 /* Token t's cluster path cut to `bits` (or its depth if shorter), with the
@@ -553,6 +609,7 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
     const uint64_t none = 0x5bd1e995u;     /* value for a word outside the article */
     out->n = 0;
     out->n_rows = 0;
+    out->n_runs = 0;
     if (!c->doc) return SLANT_EINVAL;
     const tok_doc *d = c->doc;
     size_t T = d->n_tokens;
@@ -605,26 +662,19 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
             n += c->lo_len[t];
         }
         c->buf[n++] = ' ';
-        size_t from = out->n;
-        /* All 3-grams, then 4-grams, then 5-grams (the order the weights
-         * were trained in), each start position hashed once for all three. */
-        if (2 * n > c->grams_cap) {
-            uint64_t *g = realloc(c->grams, 2 * n * sizeof *g);
+        if (3 * n > c->grams_cap) {
+            uint64_t *g = realloc(c->grams, 3 * n * sizeof *g);
             if (!g) return SLANT_ENOMEM;
-            c->grams = g; c->grams_cap = 2 * n;
+            c->grams = g; c->grams_cap = 3 * n;
         }
-        uint64_t *g4 = c->grams, *g5 = c->grams + n;
-        for (size_t i = 0; i + 3 <= n; i++) {
-            uint64_t h[3];
-            size_t to = i + 5 <= n ? 5 : n - i;
-            feat_word_hash_prefixes(c->buf + i, 3, to, h);
-            P(fh(5, h[0] + 3), 1.0);
-            if (to >= 4) g4[i] = h[1];
-            if (to >= 5) g5[i] = h[2];
+        size_t from = out->n;
+        if (out->runs_wanted) {
+            if (!chars_by_runs(c->buf, n, mask, out)) return SLANT_ENOMEM;
+        } else {
+            size_t m = spf_char_grams(c->buf, n, c->grams);
+            for (size_t i = 0; i < m; i++) P(c->grams[i], 1.0);
         }
-        for (size_t i = 0; i + 4 <= n; i++) P(fh(5, g4[i] + 4), 1.0);
-        for (size_t i = 0; i + 5 <= n; i++) P(fh(5, g5[i] + 5), 1.0);
-        normalize_from(out, from, mask);
+        if (!out->runs_wanted) normalize_from(out, from, mask);
     }
     if (mask & SPF_AFFIX) {
         size_t from = out->n;

@@ -75,6 +75,20 @@ enum {
  * its weights (span_classifier.h) then adds K numbers a word, not K x dim.
  * n_rows = 0: no such block (the features are in hash/val, or there are no
  * vectors). */
+/* Likewise a caller that sets runs_wanted takes SPF_CHARS in part: the
+ * group's n-grams of the span text " w1 w2 ... " that lie within one
+ * space-padded run (" word ", " said, ") are the same wherever that run
+ * appears, so they are left out and the runs listed instead (runs[0..n_runs):
+ * a key of the padded text and where it is in run_text, borrowed until the
+ * next spf_span; spf_char_grams gives its n-grams). What stays in hash/val
+ * is the n-grams that cross a space between runs. Every n-gram of the
+ * group weighs chars_scale; the runs' block stands before feature chars_at.
+ * n_runs = 0: no such block. */
+typedef struct {
+    uint64_t key;     /* nonzero hash of the padded run's bytes */
+    uint32_t off, len;/* its bytes: run_text[off .. off+len) */
+} spf_run;
+
 typedef struct {
     uint64_t *hash;   /* n feature hashes */
     float *val;       /* n values */
@@ -83,7 +97,17 @@ typedef struct {
     int32_t *rows;    /* n_rows vector rows (spf_vectors) */
     size_t n_rows, rows_cap, rows_at;
     double rows_scale;
+    int runs_wanted;  /* set by the caller */
+    spf_run *runs;
+    size_t n_runs, runs_cap, chars_at;
+    double chars_scale;
+    const char *run_text;
 } spf_list;
+
+/* The SPF_CHARS feature hashes of the character 3-, 4- and 5-grams of
+ * s[0..n), in the group's order (every 3-gram, then 4-, then 5-grams), into
+ * out (room for 3n). Returns how many. */
+size_t spf_char_grams(const char *s, size_t n, uint64_t *out);
 
 void spf_list_init(spf_list *l);
 void spf_list_fini(spf_list *l);

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "corpus.h"
 #include "span_classifier.h"
@@ -452,6 +453,116 @@ static void classifier_should_score_vectors_factored_as_expanded(void) {
     tok_doc_fini(&d);
 }
 
+static int cmp_key(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A classifier over every feature of the expanded list l, with made-up
+ * weights (seed picks them). */
+static span_classifier *classifier_over(const spf_list *l, uint32_t groups, unsigned seed) {
+    uint64_t *k = malloc((l->n ? l->n : 1) * sizeof *k);
+    if (!k) return NULL;
+    memcpy(k, l->hash, l->n * sizeof *k);
+    qsort(k, l->n, sizeof *k, cmp_key);
+    size_t F = 0;
+    for (size_t i = 0; i < l->n; i++) if (F == 0 || k[i] != k[F - 1]) k[F++] = k[i];
+    span_classifier *c = span_classifier_new(F);
+    if (c) {
+        c->groups = groups;
+        memcpy(c->keys, k, F * sizeof *k);
+        for (size_t i = 0; i < F * K; i++) c->w[i] = (float)((int)((i * 7919u + seed * 104729u) % 41) - 20) / 16.0f;
+        for (int j = 0; j < K; j++) c->bias[j] = 0.01 * j;
+        if (span_classifier_index(c) != SLANT_OK) { span_classifier_free(c); c = NULL; }
+    }
+    free(k);
+    return c;
+}
+
+/* bias + sum of value x weight over the expanded list l, weights by key. */
+static void expanded_scores(const span_classifier *c, const spf_list *l, double *out) {
+    for (int j = 0; j < K; j++) out[j] = c->bias[j];
+    for (size_t i = 0; i < l->n; i++) {
+        const uint64_t *at = bsearch(&l->hash[i], c->keys, c->n_feat, sizeof *c->keys, cmp_key);
+        if (!at) continue;
+        const float *w = c->w + (size_t)(at - c->keys) * K;
+        for (int j = 0; j < K; j++) out[j] += (double)l->val[i] * (double)w[j];
+    }
+}
+
+/* The character n-grams summed per space-padded run, from the work's run
+ * cache (cold, then warm, across two classifiers), score a span as the
+ * n-grams looked up one by one do; and the runs' n-grams plus the crossing
+ * ones are exactly the group's n-grams. */
+static void classifier_should_score_char_runs_as_expanded(void) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    const uint32_t groups = SPF_WORDS | SPF_CHARS;
+    uint32_t o = find_nth(article, "\"This is an invasion!\" he shouted.", 0);
+    uint32_t e = o + 34;
+    spf_ctx *x = spf_ctx_new();
+    spf_list ex, byrun;
+    spf_list_init(&ex);
+    spf_list_init(&byrun);
+    byrun.runs_wanted = 1;
+    CHECK(x != NULL && spf_article(x, article, &d, NULL) == SLANT_OK);
+    CHECK(spf_span(x, SPF_CHARS, o, e, &ex) == SLANT_OK);
+    CHECK(spf_span(x, SPF_CHARS, o, e, &byrun) == SLANT_OK);
+    CHECK(byrun.n_runs >= 5 && byrun.chars_at == 1);   /* after the bias feature */
+    CHECK_NEAR(byrun.chars_scale, ex.val[1], 1e-7);
+    /* Multiset: runs' n-grams + crossing ones = the expanded group. */
+    size_t total = byrun.n;
+    uint64_t *all = malloc((ex.n + 1) * sizeof *all), g[3 * 64];
+    for (size_t i = 0; i < byrun.n && i < ex.n; i++) all[i] = byrun.hash[i];
+    for (size_t r = 0; r < byrun.n_runs; r++) {
+        CHECK(byrun.runs[r].len <= 64);
+        size_t m = spf_char_grams(byrun.run_text + byrun.runs[r].off, byrun.runs[r].len, g);
+        for (size_t j = 0; j < m; j++, total++) if (total < ex.n) all[total] = g[j];
+    }
+    CHECK_EQ_INT(total, ex.n);
+    if (total == ex.n) {
+        uint64_t *want = malloc((ex.n + 1) * sizeof *want);
+        memcpy(want, ex.hash, ex.n * sizeof *want);
+        qsort(want, ex.n, sizeof *want, cmp_key);
+        qsort(all, ex.n, sizeof *all, cmp_key);
+        CHECK(memcmp(want, all, ex.n * sizeof *all) == 0);
+        free(want);
+    }
+    free(all);
+
+    CHECK(spf_span(x, groups, o, e, &ex) == SLANT_OK);
+    span_classifier *c1 = classifier_over(&ex, groups, 1), *c2 = classifier_over(&ex, groups, 2);
+    CHECK(c1 != NULL && c2 != NULL);
+    if (c1 && c2) {
+        span_classifier_work w;
+        CHECK(span_classifier_work_init(&w) == SLANT_OK);
+        double want1[K], want2[K], got[K], again[K];
+        expanded_scores(c1, &ex, want1);
+        expanded_scores(c2, &ex, want2);
+        CHECK(span_classifier_article(&w, c1, article, &d, NULL) == SLANT_OK);
+        CHECK(span_classifier_scores(c1, &w, o, e, got) == SLANT_OK);       /* cold */
+        CHECK(w.feats.n_runs >= 5);
+        for (int j = 0; j < K; j++) CHECK_NEAR(got[j], want1[j], 1e-9);
+        CHECK(span_classifier_scores(c1, &w, o, e, again) == SLANT_OK);     /* warm */
+        CHECK(memcmp(got, again, sizeof got) == 0);
+        CHECK(span_classifier_article(&w, c2, article, &d, NULL) == SLANT_OK);
+        CHECK(span_classifier_scores(c2, &w, o, e, got) == SLANT_OK);       /* another model */
+        for (int j = 0; j < K; j++) CHECK_NEAR(got[j], want2[j], 1e-9);
+        CHECK(fabs(want1[0] - want2[0]) > 1e-3);   /* the two really differ */
+        CHECK(span_classifier_article(&w, c1, article, &d, NULL) == SLANT_OK);
+        CHECK(span_classifier_scores(c1, &w, o, e, got) == SLANT_OK);       /* and back */
+        for (int j = 0; j < K; j++) CHECK_NEAR(got[j], want1[j], 1e-9);
+        span_classifier_work_fini(&w);
+    }
+    span_classifier_free(c1);
+    span_classifier_free(c2);
+    spf_list_fini(&ex);
+    spf_list_fini(&byrun);
+    spf_ctx_free(x);
+    tok_doc_fini(&d);
+}
+
 int main(void) {
     TEST(span_features_should_be_deterministic_and_mask_groups);
     TEST(span_features_should_see_repetition_of_the_span_text);
@@ -459,6 +570,7 @@ int main(void) {
     TEST(span_features_should_average_word_vectors);
     TEST(classifier_should_learn_a_toy_set);
     TEST(classifier_should_score_vectors_factored_as_expanded);
+    TEST(classifier_should_score_char_runs_as_expanded);
     TEST(copies_of_a_span_should_get_their_first_then_second_choice);
     TEST(payload_should_round_trip_byte_identical);
     TEST(parse_should_reject_truncated_and_damaged_payloads);
