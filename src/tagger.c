@@ -123,22 +123,31 @@ static void emissions(const tagger_model *tm, const feat_seq *fs, uint32_t *ids,
 
 /* ---- word sums ---- */
 
-/* sums[(o+2)*L+y] = the weights for label y of token t's word templates
- * seen from offset o (feat_word), for o = -2..2. t may be FEAT_OUTSIDE. */
+/* s[y] = the weights for label y of the n features h, summed. */
+static void sum_weights(const tagger_model *tm, const uint64_t *h, size_t n, double *s) {
+    size_t L = (size_t)tm->L;
+    for (size_t y = 0; y < L; y++) s[y] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t row = feat_table_find(&tm->table, h[i]);
+        if (row == UINT32_MAX) continue;
+        const float *wr = tm->w + (size_t)row * L;
+        for (size_t y = 0; y < L; y++) s[y] += (double)wr[y];
+    }
+}
+
+/* A word's sums (tagger_work.word_sums): sums[(o+2)*L+y] = the weights for
+ * label y of token t's word templates seen from offset o (feat_word), for
+ * o = -2..2, then sums[(5+q)*L+y] = those of its word-in-quotes template
+ * in quotation state q. t may be FEAT_OUTSIDE (no word-in-quotes: 0). */
 static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double *sums) {
     const tagger_model *tm = &m->tagger;
     size_t L = (size_t)tm->L;
     uint64_t h[FEAT_WORD_MAX];
-    for (int o = -2; o <= 2; o++) {
-        double *s = sums + (size_t)(o + 2) * L;
-        for (size_t y = 0; y < L; y++) s[y] = 0.0;
-        size_t n = feat_word(c, &m->resources, t, o, h);
-        for (size_t i = 0; i < n; i++) {
-            uint32_t row = feat_table_find(&tm->table, h[i]);
-            if (row == UINT32_MAX) continue;
-            const float *wr = tm->w + (size_t)row * L;
-            for (size_t y = 0; y < L; y++) s[y] += (double)wr[y];
-        }
+    for (int o = -2; o <= 2; o++)
+        sum_weights(tm, h, feat_word(c, &m->resources, t, o, h), sums + (size_t)(o + 2) * L);
+    for (int q = 0; q < 2; q++) {
+        h[0] = t == FEAT_OUTSIDE ? 0 : feat_word_in_quotes(c, t, q);
+        sum_weights(tm, h, t == FEAT_OUTSIDE ? 0 : 1, sums + (size_t)(5 + q) * L);
     }
 }
 
@@ -152,7 +161,7 @@ static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double 
 
 /* add_word_sums' sums, inlined with L a constant for the O/B/I tag set. */
 static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t T, int L) {
-    size_t L5 = 5 * (size_t)L;
+    size_t LW = TAGGER_WORD_BLOCKS * (size_t)L;
     const feat_ctx *c = w->fctx;
     /* The small features: weights from the table above. */
     const feat_seq *fs = &w->feats;
@@ -170,9 +179,9 @@ static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t 
         if (t + WORD_PREFETCH < T) {
             uint32_t ahead = feat_word_slot(c, t + WORD_PREFETCH);
             if (ahead != WORD_MEMO_NONE) {
-                const double *p = w->word_sums + (size_t)ahead * L5;
+                const double *p = w->word_sums + (size_t)ahead * LW;
                 __builtin_prefetch(&w->stamp[ahead]);
-                for (size_t b = 0; b < L5 * sizeof *p; b += 64) __builtin_prefetch((const char *)p + b);
+                for (size_t b = 0; b < LW * sizeof *p; b += 64) __builtin_prefetch((const char *)p + b);
             }
         }
 #endif
@@ -180,7 +189,7 @@ static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t 
         double *s = w->uncached;
         if (slot == WORD_MEMO_NONE) word_sums(m, c, t, s);
         else {
-            s = w->word_sums + (size_t)slot * L5;
+            s = w->word_sums + (size_t)slot * LW;
             if (w->stamp[slot] != w->gen) {
                 word_sums(m, c, t, s);
                 w->stamp[slot] = w->gen;
@@ -193,6 +202,9 @@ static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t 
             const double *so = s + (size_t)(o + 2) * (size_t)L;
             for (int y = 0; y < L; y++) e[y] += so[y];
         }
+        const double *sq = s + (size_t)(5 + feat_in_quotes(c, t)) * (size_t)L;
+        double *e = w->emit + t * (size_t)L;
+        for (int y = 0; y < L; y++) e[y] += sq[y];
     }
     /* Window positions outside the article. */
     for (size_t t = 0; t < T; t = t < 1 || t + 3 >= T ? t + 1 : T - 2)   /* 0, 1, T-2, T-1 */
@@ -211,11 +223,11 @@ static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t 
 static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T) {
     const tagger_model *tm = &m->tagger;
     int L = tm->L;
-    size_t L5 = 5 * (size_t)L;
+    size_t LW = TAGGER_WORD_BLOCKS * (size_t)L;
     const feat_ctx *c = w->fctx;
     if (!w->word_sums || w->sums_L < tm->L) {
         free(w->word_sums); free(w->stamp); free(w->small_w);
-        w->word_sums = malloc(WORD_MEMO_SLOTS * L5 * sizeof *w->word_sums);
+        w->word_sums = malloc(WORD_MEMO_SLOTS * LW * sizeof *w->word_sums);
         w->stamp = calloc(WORD_MEMO_SLOTS, sizeof *w->stamp);
         w->small_w = malloc(FEAT_SMALL_N * (size_t)L * sizeof *w->small_w);
         w->gen = 0;

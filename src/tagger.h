@@ -13,24 +13,27 @@
 #include "word_memo.h"
 
 #define TAGGER_SENT_FEATS 2048
+#define TAGGER_WORD_BLOCKS 7   /* a word's cached sums: offsets -2..2, then in quotes no/yes */
 
 typedef struct {
     feat_ctx *fctx;
     feat_seq feats;                    /* context features only (feat_context) */
-    /* Per-word sums of word-template weights (feat_word), 5 x L per word:
-     * sums[(o+2)*L+y] is what the word adds to label y of a token that sees
-     * it at offset o (the token o positions before it). Cached by memo slot
+    /* Per-word sums of word-template weights, TAGGER_WORD_BLOCKS x L per
+     * word: sums[(o+2)*L+y] is what the word adds to label y of a token that
+     * sees it at offset o (the token o positions before it; feat_word), and
+     * sums[(5+q)*L+y] what its word-in-quotes template adds to itself when
+     * its quotation state is q (feat_word_in_quotes). Cached by memo slot
      * across articles; a slot's sums are valid while stamp[slot] == gen,
      * and gen moves on when the model (uid) or the memo (epoch) changes. */
-    double *word_sums;                 /* WORD_MEMO_SLOTS x 5L, or NULL */
+    double *word_sums;                 /* WORD_MEMO_SLOTS x TAGGER_WORD_BLOCKS x L, or NULL */
     uint32_t *stamp;                   /* WORD_MEMO_SLOTS */
     int sums_L;                        /* L word_sums is sized for */
     uint32_t gen, epoch;
     uint64_t model_uid;
-    double uncached[5 * TAGGER_MAX_LABELS]; /* sums of a token without a slot */
+    double uncached[TAGGER_WORD_BLOCKS * TAGGER_MAX_LABELS]; /* sums of a token without a slot */
     double *small_w;                   /* FEAT_SMALL_N x L: weights of the small
                                           features (token_features.h), per gen */
-    double outside[5 * TAGGER_MAX_LABELS]; /* sums of a position outside the article */
+    double outside[TAGGER_WORD_BLOCKS * TAGGER_MAX_LABELS]; /* sums of a position outside the article */
     uint32_t *ids; size_t cap_ids;     /* known feature rows of all tokens */
     uint32_t *id_offs; size_t cap_tok; /* T+1; cap_tok also sizes the T x L arrays */
     double *emit, *alpha, *beta;       /* T x L each */

@@ -419,6 +419,12 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
     return n;
 }
 
+uint64_t feat_word_in_quotes(const feat_ctx *c, size_t t, int inq) {
+    return feat(31, c->mlow[t] ^ ((uint64_t)(inq != 0) * 31));
+}
+
+int feat_in_quotes(const feat_ctx *c, size_t t) { return c->in_quote[t] != 0; }
+
 uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
 const uint64_t *feat_token_keys(const feat_ctx *c) { return c->key; }
 uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
@@ -523,9 +529,10 @@ static slant_status token_features(feat_ctx *c, const feat_resources *r, const c
             uint64_t big[6] = {feat(13, mlw1 ^ (lw2 * 31)), feat(14, mlw2 ^ (lw3 * 31)),
                                feat(31, mlw2 ^ ((uint64_t)inq * 31)), feat2(32, stm1, c->stem[t]),
                                f33[posb == 0], feat(35, mix64(mlw1 ^ lw2) ^ (lw3 * 31))};
-            if (!words) {
-                memcpy(out, big, sizeof big);
-                out += 6;
+            if (!words) {   /* all but big[2], the word in quotes (feat_word_in_quotes) */
+                out[0] = big[0]; out[1] = big[1];
+                memcpy(out + 2, big + 3, 3 * sizeof *big);
+                out += 5;
                 memcpy(sm, small, n_small);
                 sm += n_small;
                 continue;

@@ -96,6 +96,14 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
  * feat_prepare on the article; r may be NULL. */
 size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, uint64_t *out);
 
+/* The word-in-quotes template of token t (lower-cased word x inside a
+ * quotation or not), as feat_tokens writes it for t when its quotation
+ * state is inq (0 or 1): a word's two values can be summed once per word,
+ * so feat_context leaves the template out. feat_in_quotes: t's state
+ * (valid after feat_context or feat_tokens on the article). */
+uint64_t feat_word_in_quotes(const feat_ctx *c, size_t t, int inq);
+int feat_in_quotes(const feat_ctx *c, size_t t);
+
 /* Context templates that take a handful of values each (bias, quotes,
  * positions, sentence cues, repetition, sentence score bins) have their
  * FEAT_SMALL_N features numbered; a token has FEAT_SMALL_PER_TOKEN of
@@ -105,8 +113,9 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
 #define FEAT_SMALL_PER_TOKEN 14
 uint64_t feat_small_hash(size_t i);
 
-/* feat_tokens without the word templates, and with the small features
- * given by number in s->small instead of as hashes. */
+/* feat_tokens without the word templates and the word-in-quotes template
+ * (feat_word_in_quotes), and with the small features given by number in
+ * s->small instead of as hashes. */
 slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
                           const float *sentence_score, feat_seq *s);
 

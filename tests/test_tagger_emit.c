@@ -148,8 +148,8 @@ static int cmp_u64(const void *a, const void *b) {
 }
 
 /* Per token, feat_tokens' hashes are exactly the word templates of the
- * window, the small features and feat_context's hashes, with sentence
- * scores and without. */
+ * window, the small features, feat_context's hashes and the token's
+ * word-in-quotes template, with sentence scores and without. */
 static void the_split_features_should_be_the_training_features(void) {
     tok_doc d;
     tok_doc_init(&d);
@@ -181,6 +181,7 @@ static void the_split_features_should_be_the_training_features(void) {
             for (size_t k = 0; k < ctx.small_per_token; k++)
                 b[nb++] = feat_small_hash(ctx.small[t * ctx.small_per_token + k]);
             for (uint32_t k = ctx.offs[t]; k < ctx.offs[t + 1]; k++) b[nb++] = ctx.hashes[k];
+            b[nb++] = feat_word_in_quotes(c, t, feat_in_quotes(c, t));
             qsort(a, na, sizeof *a, cmp_u64);
             qsort(b, nb, sizeof *b, cmp_u64);
             if (na != nb || memcmp(a, b, na * sizeof *a) != 0) bad++;
