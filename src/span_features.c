@@ -662,19 +662,18 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
             n += c->lo_len[t];
         }
         c->buf[n++] = ' ';
-        if (3 * n > c->grams_cap) {
-            uint64_t *g = realloc(c->grams, 3 * n * sizeof *g);
-            if (!g) return SLANT_ENOMEM;
-            c->grams = g; c->grams_cap = 3 * n;
-        }
-        size_t from = out->n;
         if (out->runs_wanted) {
             if (!chars_by_runs(c->buf, n, mask, out)) return SLANT_ENOMEM;
-        } else {
-            size_t m = spf_char_grams(c->buf, n, c->grams);
+        } else {   /* every n-gram, in the order the weights were trained in */
+            if (3 * n > c->grams_cap) {
+                uint64_t *g = realloc(c->grams, 3 * n * sizeof *g);
+                if (!g) return SLANT_ENOMEM;
+                c->grams = g; c->grams_cap = 3 * n;
+            }
+            size_t from = out->n, m = spf_char_grams(c->buf, n, c->grams);
             for (size_t i = 0; i < m; i++) P(c->grams[i], 1.0);
+            normalize_from(out, from, mask);
         }
-        if (!out->runs_wanted) normalize_from(out, from, mask);
     }
     if (mask & SPF_AFFIX) {
         size_t from = out->n;
