@@ -60,7 +60,7 @@ $(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/libslant.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libslant.a $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libslant.a
+$(BUILD)/bench/%: bench/%.c bench/bench_common.h $(BUILD)/libslant.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libslant.a $(LDFLAGS) $(LDLIBS)
 

@@ -1,6 +1,7 @@
 /*
  * Shared pieces of the speed benchmarks (bench_analyze.c, bench_tokenize.c):
- * reading a folder of articles into memory, repeating them to a batch of N
+ * reading a folder of articles (or the first N of a news shard) into
+ * memory, repeating them to a batch of N
  * documents, a monotonic clock, a pthread pool that hands out documents from
  * an atomic counter, and peak RSS.
  *
@@ -18,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "news_reader.h"
 
 typedef struct {
     char **text;      /* n_art article bytes, each NUL-terminated */
@@ -45,10 +48,41 @@ static inline int bench_cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Reads every *.txt of dir (sorted by name) and sets up a batch of n_docs.
- * Returns 0, or -1 with a message on stderr. */
+/* Reads the first n_docs articles of a news shard (JSON Lines, gzip'd or
+ * not: news_reader.h) into d: distinct documents, so that caches across
+ * articles find what they would in a stream. Returns 0, or -1 with a
+ * message on stderr. */
+static inline int bench_docs_load_news(bench_docs *d, const char *path, size_t n_docs) {
+    news_reader *r = NULL;
+    slant_error err;
+    if (news_open(path, NEWS_AUTO, &r, &err) != SLANT_OK) { fprintf(stderr, "bench: %s\n", err.message); return -1; }
+    d->text = calloc(n_docs ? n_docs : 1, sizeof *d->text);
+    d->len = calloc(n_docs ? n_docs : 1, sizeof *d->len);
+    if (!d->text || !d->len) { news_close(r); return -1; }
+    while (d->n_art < n_docs) {
+        const char *text;
+        size_t len;
+        int got = 0;
+        if (news_next(r, &text, &len, &got, &err) != SLANT_OK) { fprintf(stderr, "bench: %s\n", err.message); news_close(r); return -1; }
+        if (!got) break;
+        if (!(d->text[d->n_art] = malloc(len + 1))) { news_close(r); return -1; }
+        memcpy(d->text[d->n_art], text, len + 1);
+        d->len[d->n_art++] = len;
+    }
+    news_close(r);
+    if (d->n_art == 0) { fprintf(stderr, "bench: no articles in %s\n", path); return -1; }
+    d->n_docs = n_docs;
+    for (size_t i = 0; i < n_docs; i++) d->bytes += d->len[i % d->n_art];
+    return 0;
+}
+
+/* Reads every *.txt of dir (sorted by name), or a news shard when dir is a
+ * file (bench_docs_load_news), and sets up a batch of n_docs. Returns 0, or
+ * -1 with a message on stderr. */
 static inline int bench_docs_load(bench_docs *d, const char *dir, size_t n_docs) {
     memset(d, 0, sizeof *d);
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) return bench_docs_load_news(d, dir, n_docs);
     DIR *dp = opendir(dir);
     if (!dp) { fprintf(stderr, "bench: cannot open %s\n", dir); return -1; }
     char **names = NULL;

@@ -10,6 +10,9 @@
 #   SLANT_PTC    corpus root (default ../shared/data/ptc); dev/articles is read
 #   BENCH_DOCS   documents per batch: the articles repeated (default 2000)
 #   BENCH_RUNS   runs per measurement (default 5)
+#   BENCH_NEWS   a news shard whose first BENCH_DOCS articles make a batch of
+#                distinct documents (default ../shared/data/news/news-00.jsonl.gz;
+#                its rows are left out when it is absent)
 #   BENCH_PROFILE=0 skips the callgrind profile (needs valgrind)
 set -eu
 BUILD=${BUILD:-build}
@@ -18,6 +21,7 @@ ART="$PTC/dev/articles"
 DOCS=${BENCH_DOCS:-2000}
 RUNS=${BENCH_RUNS:-5}
 MODEL=${BENCH_MODEL:-models/default.slant}
+NEWS=${BENCH_NEWS:-../shared/data/news/news-00.jsonl.gz}   # distinct articles (skipped when absent)
 NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc)
 OUT=bench/RESULTS.md
 if [ ! -d "$ART" ]; then echo "bench: $ART not found (set SLANT_PTC): skipped"; exit 0; fi
@@ -58,6 +62,12 @@ while [ $r -le $RUNS ]; do
         "$BUILD/bench/bench_tokenize" tokenize "$ART" "$DOCS" "$t" >> "$RES"
         "$BUILD/bench/bench_analyze" analyze "$MODEL" "$ART" "$DOCS" "$t" >> "$RES"
     done
+    # The same on distinct articles: the first DOCS of a news shard, where
+    # the caches across articles (word sums, character runs) find less.
+    if [ -f "$NEWS" ]; then
+        "$BUILD/bench/bench_tokenize" tokenize "$NEWS" "$DOCS" 1 | sed 's/^mode=/mode=news-/' >> "$RES"
+        "$BUILD/bench/bench_analyze" analyze "$MODEL" "$NEWS" "$DOCS" 1 | sed 's/^mode=/mode=news-/' >> "$RES"
+    fi
     # The command line end to end: one process, then NCPU processes.
     t0=$(now); "$BUILD/slant" analyze $ONE --model "$MODEL" --format flc "$TMP/docs" > "$TMP/flc.out"; t1=$(now)
     cli_line cli 1 $((t1 - t0)) >> "$RES"
@@ -100,7 +110,7 @@ echo
 echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $NCPU cores ($(uname -m), $(uname -r)); shared with other jobs, so wall-clock figures are noisy: medians of $RUNS interleaved runs."
 echo "- Command: \`make bench\` (BENCH_DOCS=$DOCS BENCH_RUNS=$RUNS SLANT_PTC=$PTC)"
 echo "- Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src include cli bench 2>/dev/null || echo ' (with uncommitted changes)'), $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "- Input: the $N_ART PTC dev articles repeated to $DOCS documents ($(awk -v b="$(med analyze 1 bytes)" 'BEGIN { printf "%.1f", b / 1e6 }') MB), held in memory for the library rows; the CLI rows read $CLI_DOCS files from a temporary folder."
+echo "- Input: the $N_ART PTC dev articles repeated to $DOCS documents ($(awk -v b="$(med analyze 1 bytes)" 'BEGIN { printf "%.1f", b / 1e6 }') MB), held in memory for the library rows; the CLI rows read $CLI_DOCS files from a temporary folder.$([ -f "$NEWS" ] && echo " The distinct-news rows: the first $DOCS articles of $NEWS, all different, one thread: the caches that carry over from one article to the next (word sums, character runs) find less there than in the repeated dev batch.")"
 echo
 echo "| what | threads | articles/s | MB/s | vs split floor | vs tokenize | peak RSS |"
 echo "|---|---|---|---|---|---|---|"
@@ -116,6 +126,11 @@ for t in 1 "$NCPU"; do
         echo "| $what | $t | $(fmt0 "$v") | $(fmt1 "$(med "$m" "$t" mb_per_s)") | $(ratio "$v" "$fs") | $(ratio "$v" "$tk") | $(mib "$(med "$m" "$t" maxrss_kb)") MiB |"
     done
 done
+if [ -f "$NEWS" ]; then
+    nt=$(med news-tokenize 1 docs_per_s); na=$(med news-analyze 1 docs_per_s)
+    echo "| distinct news: text_load + tok_tokenize (first $DOCS articles of $(basename "$NEWS")) | 1 | $(fmt0 "$nt") | $(fmt1 "$(med news-tokenize 1 mb_per_s)") | | 1.0000 | $(mib "$(med news-tokenize 1 maxrss_kb)") MiB |"
+    echo "| distinct news: end to end, spans + techniques | 1 | $(fmt0 "$na") | $(fmt1 "$(med news-analyze 1 mb_per_s)") | | $(ratio "$na" "$nt") | $(mib "$(med news-analyze 1 maxrss_kb)") MiB |"
+fi
 wc1=$(med cli-wc 1 docs_per_s)
 for t in 1 "$NCPU"; do
     v=$(med cli "$t" docs_per_s)
