@@ -3,9 +3,10 @@
  * weights by 64-bit feature hashes (tagger, sentence scorer, classifier).
  * Open addressing with linear probing at load factor <= 2/3 (the smallest
  * power of two >= 1.5 n slots: at <= 1/2 the bundled tagger's table was 8 MB
- * at 26% load; at 52% it is 4 MB and analysis about 4% faster, with probes
- * still mostly within one cache line); key 0 marks an empty slot, so a
- * feature whose hash is 0 is never stored (probability 2^-64 per feature).
+ * at 26% load; at 52% it is 4 MB, with probes still mostly within one cache
+ * line, and analysis no slower: 1-2% faster by CPU time); key 0 marks an
+ * empty slot, so a feature whose hash is 0 is never stored (probability
+ * 2^-64 per feature).
  *
  * A slot holds its key and row side by side (16 bytes, four to a cache
  * line): a tagger model's table is megabytes, so nearly every lookup is a

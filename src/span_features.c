@@ -161,6 +161,10 @@ static int push_run(spf_list *l, uint64_t key, size_t off, size_t len) {
     return 1;
 }
 
+/* The SPF_CHARS feature of a g-gram whose feat_word_hash is h: the one
+ * formula both the expanded and the by-runs paths must share. */
+static uint64_t gram_key(uint64_t h, size_t g) { return fh(5, h + g); }
+
 size_t spf_char_grams(const char *s, size_t n, uint64_t *out) {
     /* Each start position's three prefixes hashed in one pass; 4- and
      * 5-grams parked at out + n and out + 2n until the 3-grams are out. */
@@ -170,9 +174,9 @@ size_t spf_char_grams(const char *s, size_t n, uint64_t *out) {
         uint64_t h[3];
         size_t to = i + 5 <= n ? 5 : n - i;
         feat_word_hash_prefixes(s + i, 3, to, h);
-        out[n3++] = fh(5, h[0] + 3);
-        if (to >= 4) g4[n4++] = fh(5, h[1] + 4);
-        if (to >= 5) g5[n5++] = fh(5, h[2] + 5);
+        out[n3++] = gram_key(h[0], 3);
+        if (to >= 4) g4[n4++] = gram_key(h[1], 4);
+        if (to >= 5) g5[n5++] = gram_key(h[2], 5);
     }
     memmove(out + n3, g4, n4 * sizeof *out);
     memmove(out + n3 + n4, g5, n5 * sizeof *out);
@@ -570,7 +574,7 @@ static int chars_by_runs(const char *s, size_t n, uint32_t mask, spf_list *out) 
         for (size_t i = 0; i + g <= n; i++) {
             int cross = 0;
             for (size_t k = i + 1; k + 1 < i + g; k++) cross |= s[k] == ' ';
-            if (cross && !push(out, fh(5, feat_word_hash(s + i, g) + g), out->chars_scale)) return 0;
+            if (cross && !push(out, gram_key(feat_word_hash(s + i, g), g), out->chars_scale)) return 0;
         }
     return 1;
 }
