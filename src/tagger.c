@@ -139,15 +139,99 @@ static void sum_weights(const tagger_model *tm, const uint64_t *h, size_t n, dou
  * label y of token t's word templates seen from offset o (feat_word), for
  * o = -2..2, then sums[(5+q)*L+y] = those of its word-in-quotes template
  * in quotation state q. t may be FEAT_OUTSIDE (no word-in-quotes: 0). */
-static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double *sums) {
-    const tagger_model *tm = &m->tagger;
-    size_t L = (size_t)tm->L;
-    uint64_t h[FEAT_WORD_MAX];
+/* The hashes behind those sums: block b's n[b] hashes at h + b * FEAT_WORD_MAX. */
+typedef struct {
+    uint64_t h[TAGGER_WORD_BLOCKS][FEAT_WORD_MAX];
+    uint8_t n[TAGGER_WORD_BLOCKS];
+} word_hashes;
+
+static void word_hashes_of(const slant_model *m, const feat_ctx *c, size_t t, word_hashes *wh) {
     for (int o = -2; o <= 2; o++)
-        sum_weights(tm, h, feat_word(c, &m->resources, t, o, h), sums + (size_t)(o + 2) * L);
+        wh->n[o + 2] = (uint8_t)feat_word(c, &m->resources, t, o, wh->h[o + 2]);
     for (int q = 0; q < 2; q++) {
-        h[0] = t == FEAT_OUTSIDE ? 0 : feat_word_in_quotes(c, t, q);
-        sum_weights(tm, h, t == FEAT_OUTSIDE ? 0 : 1, sums + (size_t)(5 + q) * L);
+        wh->h[5 + q][0] = t == FEAT_OUTSIDE ? 0 : feat_word_in_quotes(c, t, q);
+        wh->n[5 + q] = t == FEAT_OUTSIDE ? 0 : 1;
+    }
+}
+
+static void sums_of(const tagger_model *tm, const word_hashes *wh, double *sums) {
+    for (int b = 0; b < TAGGER_WORD_BLOCKS; b++)
+        sum_weights(tm, wh->h[b], wh->n[b], sums + (size_t)b * (size_t)tm->L);
+}
+
+static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double *sums) {
+    word_hashes wh;
+    word_hashes_of(m, c, t, &wh);
+    sums_of(&m->tagger, &wh, sums);
+}
+
+#define NEW_WORD_BATCH 16   /* new words whose lookups are in flight together */
+
+/* Fills the sums of every word of the article that has a memo slot but no
+ * sums under the current generation. A new word's ~20 lookups miss the
+ * cache twice each (the table slot, then the weight row): taken one word
+ * at a time they wait in series, so a batch of words goes in three passes
+ * (hashes, fetching every slot; rows, fetching every weight row; sums),
+ * and the misses of a pass overlap. Same sums, same order of additions as
+ * word_sums. */
+static void fill_new_sums(const slant_model *m, tagger_work *w, size_t T) {
+    const tagger_model *tm = &m->tagger;
+    const feat_ctx *c = w->fctx;
+    size_t L = (size_t)tm->L, LW = TAGGER_WORD_BLOCKS * L;
+    if (tm->table.cap == 0) {   /* no known features: word_sums gives zeros */
+        for (size_t t = 0; t < T; t++) {
+            uint32_t slot = feat_word_slot(c, t);
+            if (slot == WORD_MEMO_NONE || w->stamp[slot] == w->gen) continue;
+            w->stamp[slot] = w->gen;
+            word_sums(m, c, t, w->word_sums + (size_t)slot * LW);
+        }
+        return;
+    }
+    word_hashes wh[NEW_WORD_BATCH];
+    uint32_t slots[NEW_WORD_BATCH];
+    size_t toks[NEW_WORD_BATCH];
+    size_t t = 0;
+    while (t < T) {
+        size_t nb = 0;
+        for (; t < T && nb < NEW_WORD_BATCH; t++) {
+            uint32_t slot = feat_word_slot(c, t);
+            if (slot == WORD_MEMO_NONE || w->stamp[slot] == w->gen) continue;
+            w->stamp[slot] = w->gen;   /* later copies in the article are not new */
+            slots[nb] = slot;
+            toks[nb++] = t;
+            feat_word_prefetch(c, &m->resources, t);
+        }
+        for (size_t i = 0; i < nb; i++) {
+            word_hashes_of(m, c, toks[i], &wh[i]);
+            for (int b = 0; b < TAGGER_WORD_BLOCKS; b++)
+                for (size_t k = 0; k < wh[i].n[b]; k++) feat_table_prefetch_nonempty(&tm->table, wh[i].h[b][k]);
+        }
+        /* The hashes become rows in place (UINT64_MAX: absent). */
+        for (size_t i = 0; i < nb; i++) {
+#if defined(__GNUC__)
+            const double *dst = w->word_sums + (size_t)slots[i] * LW;
+            for (size_t b = 0; b < LW * sizeof *dst; b += 64) __builtin_prefetch((const char *)dst + b, 1);
+#endif
+            for (int b = 0; b < TAGGER_WORD_BLOCKS; b++)
+                for (size_t k = 0; k < wh[i].n[b]; k++) {
+                    uint32_t row = feat_table_find_nonempty(&tm->table, wh[i].h[b][k]);
+                    wh[i].h[b][k] = row == UINT32_MAX ? UINT64_MAX : row;
+#if defined(__GNUC__)
+                    if (row != UINT32_MAX) __builtin_prefetch(tm->w + (size_t)row * L);
+#endif
+                }
+        }
+        for (size_t i = 0; i < nb; i++) {
+            double *s = w->word_sums + (size_t)slots[i] * LW;
+            for (int b = 0; b < TAGGER_WORD_BLOCKS; b++, s += L) {
+                for (size_t y = 0; y < L; y++) s[y] = 0.0;
+                for (size_t k = 0; k < wh[i].n[b]; k++) {
+                    if (wh[i].h[b][k] == UINT64_MAX) continue;
+                    const float *wr = tm->w + (size_t)wh[i].h[b][k] * L;
+                    for (size_t y = 0; y < L; y++) s[y] += (double)wr[y];
+                }
+            }
+        }
     }
 }
 
@@ -253,6 +337,7 @@ static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T
                 w->small_w[i * (size_t)L + (size_t)y] = row == UINT32_MAX ? 0.0 : (double)tm->w[(size_t)row * (size_t)L + (size_t)y];
         }
     }
+    fill_new_sums(m, w, T);
     if (L == 3) add_sums(m, w, T, 3);
     else add_sums(m, w, T, L);
     return SLANT_OK;

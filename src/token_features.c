@@ -426,6 +426,10 @@ uint64_t feat_word_in_quotes(const feat_ctx *c, size_t t, int inq) {
 int feat_in_quotes(const feat_ctx *c, size_t t) { return c->in_quote[t] != 0; }
 
 uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
+
+void feat_word_prefetch(const feat_ctx *c, const feat_resources *r, size_t t) {
+    if (r) feat_cluster_prefetch(r->clusters, c->lower[t]);
+}
 const uint64_t *feat_token_keys(const feat_ctx *c) { return c->key; }
 uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
 

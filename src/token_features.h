@@ -124,6 +124,10 @@ slant_status feat_context(feat_ctx *c, const char *text, const tok_doc *d,
  * After feat_prepare, a slot names the same word as in earlier articles as
  * long as feat_word_epoch is unchanged. */
 uint32_t feat_word_slot(const feat_ctx *c, size_t t);
+/* Asks the CPU to fetch what feat_word(c, r, t, ...) will read beyond c
+ * (the word's cluster), so that callers with several words overlap the
+ * cache misses; no effect on results. */
+void feat_word_prefetch(const feat_ctx *c, const feat_resources *r, size_t t);
 
 /* The word-memo keys (word_memo_key) of the tokens of the last article
  * feat_prepare saw. */
