@@ -2,7 +2,9 @@
 # Scaling across cores: bench_analyze at 1, 2, 4, ... threads up to every
 # core of the machine, on the dev batch and on distinct news, each a median
 # of BENCH_RUNS interleaved runs, with the speed-up over one thread measured
-# in the same invocation. `make bench` covers one thread and all cores of
+# in the same invocation; bare tokenization at the same thread counts shows
+# how much of any shortfall the machine itself imposes (clock speed with
+# every core busy, shared caches). `make bench` covers one thread and all cores of
 # the machine it runs on; this is for machines with more cores than that.
 # Prints a Markdown table; writes nothing.
 #
@@ -35,13 +37,13 @@ RES=$(mktemp "${TMPDIR:-/tmp}/slant-scaling.XXXXXX")
 trap 'rm -f "$RES"' EXIT INT TERM
 r=1
 while [ $r -le "$RUNS" ]; do
-    $RUN "$BUILD/bench/bench_tokenize" tokenize "$ART" "$DOCS" 1 | sed 's/^/batch=dev /' >> "$RES"
     for t in $THREADS; do
+        $RUN "$BUILD/bench/bench_tokenize" tokenize "$ART" "$DOCS" "$t" | sed 's/^/batch=dev /' >> "$RES"
         $RUN "$BUILD/bench/bench_analyze" analyze "$MODEL" "$ART" "$DOCS" "$t" | sed 's/^/batch=dev /' >> "$RES"
     done
     if [ -f "$NEWS" ]; then
-        $RUN "$BUILD/bench/bench_tokenize" tokenize "$NEWS" "$NDOCS" 1 | sed 's/^/batch=news /' >> "$RES"
         for t in 1 "$NCPU"; do
+            $RUN "$BUILD/bench/bench_tokenize" tokenize "$NEWS" "$NDOCS" "$t" | sed 's/^/batch=news /' >> "$RES"
             $RUN "$BUILD/bench/bench_analyze" analyze "$MODEL" "$NEWS" "$NDOCS" "$t" | sed 's/^/batch=news /' >> "$RES"
         done
     fi
@@ -58,19 +60,19 @@ med() {
 
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $NCPU cores; $RUNS runs, medians"
 echo
-echo "| batch | threads | articles/s | speed-up | per thread | vs tokenize (1 thread) | peak RSS |"
-echo "|---|---|---|---|---|---|---|"
+echo "| batch | threads | articles/s | speed-up | per thread | tokenization's speed-up | vs tokenize, same threads | peak RSS |"
+echo "|---|---|---|---|---|---|---|---|"
 for b in dev news; do
-    tok=$(med $b tokenize 1 docs_per_s)
-    [ -n "$tok" ] || continue
+    tok1=$(med $b tokenize 1 docs_per_s)
+    [ -n "$tok1" ] || continue
     one=$(med $b analyze 1 docs_per_s)
     list=$THREADS; [ $b = news ] && list="1 $NCPU"
     for t in $list; do
         a=$(med $b analyze "$t" docs_per_s)
+        tok=$(med $b tokenize "$t" docs_per_s)
         rss=$(med $b analyze "$t" maxrss_kb)
-        awk -v b="$b" -v t="$t" -v a="$a" -v one="$one" -v tok="$tok" -v rss="$rss" 'BEGIN {
-            r = t == 1 ? sprintf("%.3f", a / tok) : ""
-            printf "| %s | %d | %.0f | %.2fx | %.2f | %s | %.0f MiB |\n", b, t, a, a / one, a / one / t, r, rss / 1024 }'
+        awk -v b="$b" -v t="$t" -v a="$a" -v one="$one" -v tok="$tok" -v tok1="$tok1" -v rss="$rss" 'BEGIN {
+            printf "| %s | %d | %.0f | %.2fx | %.2f | %.2fx | %.3f | %.0f MiB |\n", b, t, a, a / one, a / one / t, tok / tok1, a / tok, rss / 1024 }'
     done
 done
 echo
