@@ -121,8 +121,8 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
             cp[i] = d->tokens[w->spans.items[i].first].cp_start;
             cp[w->spans.len + i] = d->tokens[w->spans.items[i].last - 1].cp_end;
         }
-        /* The tagger's features hashed every token for the word memo already. */
-        spf_use_keys(w->classify.spf, feat_token_keys(w->tagger.fctx));
+        /* The tagger's word memo has looked every token up already. */
+        spf_use_slots(w->classify.spf, feat_token_slots(w->tagger.fctx), feat_word_naming(w->tagger.fctx));
         st = span_classifier_article(&w->classify, sc, tb->data, d, m->resources.clusters);
         if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + w->spans.len, w->spans.len);
         free(cp);

@@ -92,12 +92,21 @@ struct spf_ctx {
     u64_counts title;            /* stems of its title's content tokens */
     char *buf; size_t buf_cap;   /* span text for character n-grams */
     uint64_t *grams; size_t grams_cap; /* 3 x buf length: its n-gram hashes */
-    word_memo *memo;             /* token -> slot of vals */
+    /* Per-word values by word-memo slot: of the memo whose slots
+     * spf_use_slots lends (the tagger's, in analysis), else of our own
+     * (created when first needed). A value is current when its stamp is
+     * gen; gen moves on whenever the slots name other words (another memo,
+     * or a memo that started again: vals_naming). */
+    word_memo *memo;             /* own memo, NULL until needed */
     token_values *vals;          /* WORD_MEMO_SLOTS, by slot */
-    uint64_t *key;               /* T: memo keys */
-    const uint64_t *given_keys;  /* spf_use_keys, for the next article only */
+    uint32_t *stamp;             /* WORD_MEMO_SLOTS */
+    uint32_t gen;
+    uint64_t vals_naming;        /* word_memo_naming the slots of vals follow */
+    const uint32_t *given_slots; /* spf_use_slots, for the next article only */
+    uint64_t given_naming;
+    uint64_t *key;               /* T: memo keys (own memo) */
     uint32_t *slot;              /* T: memo slot of each token */
-    uint8_t *added;              /* T: 1 if its slot is new */
+    uint8_t *added;              /* T: word_memo_article's flags (unused: stamps decide) */
     size_t n_batch, batch_cap;   /* spans of the batch (spf_batch) */
     uint32_t *b_first, *b_last;  /* n_batch: token range [first,last) */
     uint32_t *b_cps, *b_cpe;     /* n_batch: code points [start,end) */
@@ -265,7 +274,10 @@ int32_t spf_vectors_find(const spf_vectors *v, uint64_t key) {
     return lo < v->n && v->hash[lo] == key ? (int32_t)lo : -1;
 }
 
-void spf_use_keys(spf_ctx *c, const uint64_t *keys) { c->given_keys = keys; }
+void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming) {
+    c->given_slots = slots;
+    c->given_naming = naming;
+}
 
 void spf_set_vectors(spf_ctx *c, const spf_vectors *v) {
     c->vec = v && v->n && v->dim ? v : NULL;
@@ -286,9 +298,9 @@ spf_ctx *spf_ctx_new(void) {
     spf_ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stemmer = sb_stemmer_new("english", NULL);
-    c->memo = word_memo_new();
     c->vals = malloc(WORD_MEMO_SLOTS * sizeof *c->vals);
-    if (!c->stemmer || !c->memo || !c->vals) { spf_ctx_free(c); return NULL; }
+    c->stamp = calloc(WORD_MEMO_SLOTS, sizeof *c->stamp);
+    if (!c->stemmer || !c->vals || !c->stamp) { spf_ctx_free(c); return NULL; }
     return c;
 }
 
@@ -299,7 +311,7 @@ void spf_ctx_free(spf_ctx *c) {
     free(c->cpath); free(c->cdepth);
     free(c->low); free(c->buf); free(c->grams);
     u64_counts_fini(&c->content); u64_counts_fini(&c->title);
-    word_memo_free(c->memo); free(c->vals); free(c->key); free(c->slot); free(c->added);
+    word_memo_free(c->memo); free(c->vals); free(c->stamp); free(c->key); free(c->slot); free(c->added);
     free(c->b_first); free(c->b_last); free(c->b_cps); free(c->b_cpe); free(c->b_text);
     free(c->by_word); free(c->span_stems);
     free(c->vrow); free(c->vacc);
@@ -397,18 +409,38 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     c->low_len = 0;
     if (!u64_counts_reset(&c->content, T) || !u64_counts_reset(&c->title, T)) return SLANT_ENOMEM;
     c->clusters = clusters;
-    if (c->given_keys) memcpy(c->key, c->given_keys, T * sizeof *c->key);
-    word_memo_article(c->memo, text, d, c->key, c->given_keys != NULL, c->slot, c->added,
-                      c->vals, sizeof *c->vals);
-    c->given_keys = NULL;
+    uint64_t naming;
+    if (c->given_slots) {
+        memcpy(c->slot, c->given_slots, T * sizeof *c->slot);
+        naming = c->given_naming;
+        c->given_slots = NULL;
+    } else {
+        if (!c->memo && !(c->memo = word_memo_new())) return SLANT_ENOMEM;
+        word_memo_article(c->memo, text, d, c->key, c->slot, c->added, c->vals, sizeof *c->vals);
+        naming = word_memo_naming(c->memo);
+    }
+    if (naming != c->vals_naming || c->gen == 0) {   /* the slots name other words now */
+        if (++c->gen == 0) {   /* wrapped: no stamp may look current */
+            memset(c->stamp, 0, WORD_MEMO_SLOTS * sizeof *c->stamp);
+            c->gen = 1;
+        }
+        c->vals_naming = naming;
+    }
     for (size_t t = 0; t < T; t++) {
+#if defined(__GNUC__)
+        /* vals and stamps are megabytes: fetch a few tokens ahead. */
+        if (t + 8 < T && c->slot[t + 8] != WORD_MEMO_NONE) {
+            __builtin_prefetch(&c->vals[c->slot[t + 8]]);
+            __builtin_prefetch(&c->stamp[c->slot[t + 8]]);
+        }
+#endif
         const tok_token *k = &d->tokens[t];
         uint32_t slot = c->slot[t];
         token_values v;
-        if (slot != WORD_MEMO_NONE && !c->added[t]) v = c->vals[slot];
+        if (slot != WORD_MEMO_NONE && c->stamp[slot] == c->gen) v = c->vals[slot];
         else {
             v = compute_values(c, text + k->start, k->end - k->start, (tok_kind)k->kind);
-            if (slot != WORD_MEMO_NONE) c->vals[slot] = v;
+            if (slot != WORD_MEMO_NONE) { c->vals[slot] = v; c->stamp[slot] = c->gen; }
         }
         c->lower[t] = v.lower;
         c->stem[t] = v.stem;

@@ -152,11 +152,12 @@ void spf_ctx_free(spf_ctx *c);
  * nothing). Takes effect from the next spf_article. */
 void spf_set_vectors(spf_ctx *c, const spf_vectors *v);
 
-/* The next spf_article may take its tokens' word-memo keys from keys
- * (word_memo_key of each token of that article, as the tagger's features
- * computed them: feat_token_keys) instead of hashing every token again.
- * Borrowed until that call; NULL: compute them. */
-void spf_use_keys(spf_ctx *c, const uint64_t *keys);
+/* The next spf_article may take its tokens' word-memo slots from a memo
+ * that has already seen that article (the tagger's features: slots from
+ * feat_token_slots, naming from feat_word_naming) instead of looking every
+ * token up in a memo of its own: the per-word values are then kept by
+ * those slots. Borrowed until that call; NULL: its own memo. */
+void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming);
 
 /* Prepares the article text (valid UTF-8, tokenized into d). text, d and
  * clusters (the model's word clusters, NULL when it has none: SPF_CLUSTERS

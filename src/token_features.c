@@ -275,7 +275,7 @@ slant_status feat_prepare(feat_ctx *c, const char *text, const tok_doc *d) {
     if (!ctx_reserve(c, T + 1)) return SLANT_ENOMEM;
 
     /* Pass 1: per-token hashes, from the memo or computed and remembered. */
-    word_memo_article(c->memo, text, d, c->key, 0, c->slot, c->added, c->vals, sizeof *c->vals);
+    word_memo_article(c->memo, text, d, c->key, c->slot, c->added, c->vals, sizeof *c->vals);
     for (size_t t = 0; t < T; t++) {
         const tok_token *k = &d->tokens[t];
         const char *p = text + k->start;
@@ -430,7 +430,8 @@ uint32_t feat_word_slot(const feat_ctx *c, size_t t) { return c->slot[t]; }
 void feat_word_prefetch(const feat_ctx *c, const feat_resources *r, size_t t) {
     if (r) feat_cluster_prefetch(r->clusters, c->lower[t]);
 }
-const uint64_t *feat_token_keys(const feat_ctx *c) { return c->key; }
+const uint32_t *feat_token_slots(const feat_ctx *c) { return c->slot; }
+uint64_t feat_word_naming(const feat_ctx *c) { return word_memo_naming(c->memo); }
 uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
 
 /* Small-domain context templates: each takes a handful of values, so its

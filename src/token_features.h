@@ -129,9 +129,11 @@ uint32_t feat_word_slot(const feat_ctx *c, size_t t);
  * cache misses; no effect on results. */
 void feat_word_prefetch(const feat_ctx *c, const feat_resources *r, size_t t);
 
-/* The word-memo keys (word_memo_key) of the tokens of the last article
- * feat_prepare saw. */
-const uint64_t *feat_token_keys(const feat_ctx *c);
+/* The word-memo slots (feat_word_slot) of the tokens of the last article
+ * feat_prepare saw, and the memo's naming (word_memo_naming): for another
+ * module that keeps its own values by the same slots (spf_use_slots). */
+const uint32_t *feat_token_slots(const feat_ctx *c);
+uint64_t feat_word_naming(const feat_ctx *c);
 uint32_t feat_word_epoch(const feat_ctx *c);
 
 /* Hash of a lower-cased word, as feat_clusters.word_hash expects. */

@@ -1,5 +1,6 @@
 /* Memo of distinct tokens (word_memo.h): open addressing, linear probing,
  * at most half full; the tokens' bytes live in one arena. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "word_memo.h"
@@ -25,7 +26,13 @@ struct word_memo {
     char *arena;        /* ARENA */
     size_t n, used;     /* slots taken, arena bytes used */
     uint32_t epoch;
+    uint64_t naming;    /* word_memo_naming */
 };
+
+static uint64_t new_naming(void) {
+    static atomic_uint_fast64_t next = 1;
+    return (uint64_t)atomic_fetch_add(&next, 1);
+}
 
 word_memo *word_memo_new(void) {
     word_memo *m = calloc(1, sizeof *m);
@@ -33,6 +40,7 @@ word_memo *word_memo_new(void) {
     m->slots = calloc(WORD_MEMO_SLOTS, sizeof *m->slots);
     m->arena = malloc(ARENA);
     if (!m->slots || !m->arena) { word_memo_free(m); return NULL; }
+    m->naming = new_naming();
     return m;
 }
 
@@ -47,9 +55,11 @@ void word_memo_begin(word_memo *m, size_t n_tokens) {
     memset(m->slots, 0, WORD_MEMO_SLOTS * sizeof *m->slots);
     m->n = m->used = 0;
     m->epoch++;
+    m->naming = new_naming();
 }
 
 uint32_t word_memo_epoch(const word_memo *m) { return m->epoch; }
+uint64_t word_memo_naming(const word_memo *m) { return m->naming; }
 
 uint64_t word_memo_key(const char *p, size_t n, unsigned kind) {
     /* Eight bytes at a time (tokens are short; a byte loop was ~3% of all
@@ -89,15 +99,13 @@ uint32_t word_memo_find(word_memo *m, uint64_t key, const char *p, size_t n, int
 }
 
 void word_memo_article(word_memo *m, const char *text, const tok_doc *d, uint64_t *keys,
-                       int keys_known, uint32_t *slots, uint8_t *added,
-                       const void *vals, size_t stride) {
+                       uint32_t *slots, uint8_t *added, const void *vals, size_t stride) {
     size_t T = d->n_tokens;
     word_memo_begin(m, T);
-    if (!keys_known)
-        for (size_t t = 0; t < T; t++) {
-            const tok_token *k = &d->tokens[t];
-            keys[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
-        }
+    for (size_t t = 0; t < T; t++) {
+        const tok_token *k = &d->tokens[t];
+        keys[t] = word_memo_key(text + k->start, k->end - k->start, k->kind);
+    }
     for (size_t t = 0; t < T; t++) {
 #if defined(__GNUC__)
         /* The home slot AHEAD tokens on; the bytes and the caller's values

@@ -32,6 +32,10 @@ void word_memo_free(word_memo *m);
  * fewer than n_tokens new words would fit. */
 void word_memo_begin(word_memo *m, size_t n_tokens);
 uint32_t word_memo_epoch(const word_memo *m);
+/* Unique in the process to this memo and epoch (never 0): values another
+ * module keeps by slot are valid for as long as this is unchanged, even
+ * when it borrows the slots of a memo it does not own. */
+uint64_t word_memo_naming(const word_memo *m);
 
 /* The key of a token: its bytes p[0..n) and kind. Never 0. */
 uint64_t word_memo_key(const char *p, size_t n, unsigned kind);
@@ -42,14 +46,12 @@ uint64_t word_memo_key(const char *p, size_t n, unsigned kind);
 uint32_t word_memo_find(word_memo *m, uint64_t key, const char *p, size_t n, int *added);
 
 /* One article's tokens (text tokenized into d, T tokens): word_memo_begin,
- * then slots[t] and added[t] as word_memo_find gives them.
- * keys[t] receives each token's key, unless keys_known (then keys holds
- * them already, e.g. from another memo of the same article). The memo and
+ * then slots[t] and added[t] as word_memo_find gives them; keys[t]
+ * receives each token's key. The memo and
  * the caller's values (vals: WORD_MEMO_SLOTS entries of `stride` bytes,
  * read at the slot afterwards) are megabytes, so this fetches them a few
  * tokens ahead. */
 void word_memo_article(word_memo *m, const char *text, const tok_doc *d, uint64_t *keys,
-                       int keys_known, uint32_t *slots, uint8_t *added,
-                       const void *vals, size_t stride);
+                       uint32_t *slots, uint8_t *added, const void *vals, size_t stride);
 
 #endif

@@ -12,6 +12,7 @@
 #include "span_classifier_train.h"
 #include "span_features.h"
 #include "test.h"
+#include "word_memo.h"
 
 #define K SLANT_N_TECHNIQUES
 
@@ -563,8 +564,81 @@ static void classifier_should_score_char_runs_as_expanded(void) {
     tok_doc_fini(&d);
 }
 
+/* spf_span's features of every span in text, by a context that borrows
+ * the slots of memo m (NULL: its own memo; or, with a naming, slots lent
+ * by the test: token t gets slot t), against those of a fresh context: the
+ * same hashes and values. */
+static void check_same_features(spf_ctx *c, word_memo *m, uint64_t naming, const char *text) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(text, strlen(text), &d) == SLANT_OK);
+    size_t T = d.n_tokens;
+    uint64_t *keys = calloc(T + 1, sizeof *keys);
+    uint32_t *slots = calloc(T + 1, sizeof *slots);
+    uint8_t *added = calloc(T + 1, 1);
+    spf_ctx *fresh = spf_ctx_new();
+    spf_list a, b;
+    spf_list_init(&a);
+    spf_list_init(&b);
+    if (keys && slots && added && fresh) {
+        if (m) {
+            word_memo_article(m, text, &d, keys, slots, added, NULL, 0);
+            spf_use_slots(c, slots, word_memo_naming(m));
+        } else if (naming) {
+            for (size_t t = 0; t < T; t++) slots[t] = (uint32_t)t;
+            spf_use_slots(c, slots, naming);
+        }
+        CHECK(spf_article(c, text, &d, NULL) == SLANT_OK);
+        CHECK(spf_article(fresh, text, &d, NULL) == SLANT_OK);
+        for (size_t i = 0; i + 3 <= T; i += 2) {   /* spans of 1 to 3 tokens */
+            uint32_t s = d.tokens[i].cp_start, e = d.tokens[i + (i % 3)].cp_end;
+            CHECK(spf_span(c, SPF_ALL, s, e, &a) == SLANT_OK);
+            CHECK(spf_span(fresh, SPF_ALL, s, e, &b) == SLANT_OK);
+            CHECK(a.n == b.n);
+            if (a.n != b.n) break;
+            CHECK(memcmp(a.hash, b.hash, a.n * sizeof *a.hash) == 0);
+            CHECK(memcmp(a.val, b.val, a.n * sizeof *a.val) == 0);
+        }
+    }
+    spf_list_fini(&a);
+    spf_list_fini(&b);
+    spf_ctx_free(fresh);
+    free(keys); free(slots); free(added);
+    tok_doc_fini(&d);
+}
+
+/* In analysis the span features borrow the tagger's word memo: the
+ * values they keep by slot must follow whichever memo lends the slots,
+ * and its restarts, never a slot's earlier word. */
+static void span_features_should_follow_borrowed_memo_slots(void) {
+    static const char *other =
+        "Officials said nobody knows whether the border will hold.\n"
+        "\"Storm\" is a word the migrants never used, they said again!\n";
+    spf_ctx *c = spf_ctx_new();
+    word_memo *m = word_memo_new(), *m2 = word_memo_new();
+    if (c && m && m2) {
+        check_same_features(c, m, 0, article);
+        check_same_features(c, m, 0, other);      /* m's slots, warm */
+        check_same_features(c, m2, 0, other);     /* another memo */
+        check_same_features(c, NULL, 0, article); /* its own memo */
+        check_same_features(c, m, 0, article);    /* back to m */
+        word_memo_begin(m, WORD_MEMO_SLOTS);      /* m starts again: new naming */
+        check_same_features(c, m, 0, other);
+        /* A memo places a word by its hash, so the same word tends to get
+         * the same slot in every naming; lent slots that name other words
+         * under another naming show that values never cross namings. */
+        check_same_features(c, NULL, 1001, article);
+        check_same_features(c, NULL, 1002, other);
+        check_same_features(c, NULL, 1001 + 1000, article);
+    }
+    word_memo_free(m);
+    word_memo_free(m2);
+    spf_ctx_free(c);
+}
+
 int main(void) {
     TEST(span_features_should_be_deterministic_and_mask_groups);
+    TEST(span_features_should_follow_borrowed_memo_slots);
     TEST(span_features_should_see_repetition_of_the_span_text);
     TEST(span_features_should_use_clusters_and_the_batch);
     TEST(span_features_should_average_word_vectors);

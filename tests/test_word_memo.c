@@ -69,7 +69,8 @@ static void a_full_memo_should_give_no_slot_then_start_again_between_articles(vo
 }
 
 /* A whole article at once: a repeated word shares its slot, and only its
- * first occurrence is new; known keys give the same slots. */
+ * first occurrence is new; the same article again gives the same slots and
+ * keys, none new. */
 static void an_article_should_get_its_slots_in_one_call(void) {
     word_memo *m = word_memo_new();
     if (!m) return;
@@ -83,17 +84,33 @@ static void an_article_should_get_its_slots_in_one_call(void) {
     uint8_t added[16];
     CHECK(T == 8 && T <= 16);
     if (T != 8) { tok_doc_fini(&d); word_memo_free(m); return; }
-    word_memo_article(m, text, &d, keys, 0, slots, added, NULL, 0);
+    word_memo_article(m, text, &d, keys, slots, added, NULL, 0);
     CHECK_EQ_INT(slots[0], slots[4]);   /* The */
     CHECK_EQ_INT(slots[1], slots[5]);   /* tyrant */
     CHECK(slots[2] != slots[6]);        /* spoke, lied */
     CHECK(added[0] && added[1] && !added[4] && !added[5] && added[6]);
-    memcpy(keys2, keys, sizeof keys);
-    word_memo_article(m, text, &d, keys2, 1, slots2, added, NULL, 0);
-    for (size_t t = 0; t < T; t++) CHECK_EQ_INT(slots2[t], slots[t]);
+    word_memo_article(m, text, &d, keys2, slots2, added, NULL, 0);
+    for (size_t t = 0; t < T; t++) CHECK(slots2[t] == slots[t] && keys2[t] == keys[t]);
     for (size_t t = 0; t < T; t++) CHECK_EQ_INT(added[t], 0);   /* all seen before */
     tok_doc_fini(&d);
     word_memo_free(m);
+}
+
+/* A memo's naming changes when it starts again and differs between memos,
+ * so values kept by slot for one naming are never taken for another. */
+static void the_naming_should_change_with_every_epoch_and_memo(void) {
+    word_memo *a = word_memo_new(), *b = word_memo_new();
+    if (!a || !b) { word_memo_free(a); word_memo_free(b); return; }
+    uint64_t na = word_memo_naming(a);
+    CHECK(na != 0 && na != word_memo_naming(b));
+    int added;
+    CHECK(find(a, "word", 0, &added) != WORD_MEMO_NONE);
+    word_memo_begin(a, 10);
+    CHECK(word_memo_naming(a) == na);                     /* room left: same epoch */
+    word_memo_begin(a, WORD_MEMO_SLOTS);
+    CHECK(word_memo_naming(a) != na && word_memo_naming(a) != word_memo_naming(b));
+    word_memo_free(a);
+    word_memo_free(b);
 }
 
 int main(void) {
@@ -101,5 +118,6 @@ int main(void) {
     TEST(a_key_collision_should_not_return_another_tokens_slot);
     TEST(a_full_memo_should_give_no_slot_then_start_again_between_articles);
     TEST(an_article_should_get_its_slots_in_one_call);
+    TEST(the_naming_should_change_with_every_epoch_and_memo);
     return test_summary("word_memo");
 }
