@@ -122,7 +122,9 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
             cp[w->spans.len + i] = d->tokens[w->spans.items[i].last - 1].cp_end;
         }
         /* The tagger's word memo has looked every token up already. */
-        spf_use_slots(w->classify.spf, feat_token_slots(w->tagger.fctx), feat_word_naming(w->tagger.fctx));
+        const feat_ctx *fc = w->tagger.fctx;
+        spf_use_slots(w->classify.spf, feat_token_slots(fc), feat_word_naming(fc),
+                      feat_token_lower(fc), feat_token_stem(fc));
         st = span_classifier_article(&w->classify, sc, tb->data, d, m->resources.clusters);
         if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + w->spans.len, w->spans.len);
         free(cp);

@@ -104,6 +104,7 @@ struct spf_ctx {
     uint64_t vals_naming;        /* word_memo_naming the slots of vals follow */
     const uint32_t *given_slots; /* spf_use_slots, for the next article only */
     uint64_t given_naming;
+    const uint64_t *given_lower, *given_stem;
     uint64_t *key;               /* T: memo keys (own memo) */
     uint32_t *slot;              /* T: memo slot of each token */
     uint8_t *added;              /* T: word_memo_article's flags (unused: stamps decide) */
@@ -274,9 +275,12 @@ int32_t spf_vectors_find(const spf_vectors *v, uint64_t key) {
     return lo < v->n && v->hash[lo] == key ? (int32_t)lo : -1;
 }
 
-void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming) {
+void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming,
+                   const uint64_t *lower, const uint64_t *stem) {
     c->given_slots = slots;
     c->given_naming = naming;
+    c->given_lower = lower;
+    c->given_stem = stem;
 }
 
 void spf_set_vectors(spf_ctx *c, const spf_vectors *v) {
@@ -363,15 +367,21 @@ static void cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, u
     if (!feat_cluster_of(cl, word, path, depth)) { *path = 0; *depth = 0; }
 }
 
-/* Token t's values computed from scratch. */
-static token_values compute_values(spf_ctx *c, const char *p, size_t n, tok_kind kind) {
+/* Token t's values computed from scratch; its lower-cased and stem hashes
+ * are taken from lower and stem when not NULL (they are the same hashes
+ * of the same lower-casing and stemming). */
+static token_values compute_values(spf_ctx *c, const char *p, size_t n, tok_kind kind,
+                                   const uint64_t *lower, const uint64_t *stem) {
     char low[256];
     size_t ln = feat_lower(p, n, low, sizeof low);
-    token_values v = {feat_word_hash(low, ln), 0, 0};
+    token_values v = {lower ? *lower : feat_word_hash(low, ln), 0, 0};
     if (kind == TOK_WORD) {
-        const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
-        /* NULL: out of memory; the word stands for its stem. */
-        v.stem = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : v.lower;
+        if (stem) v.stem = *stem;
+        else {
+            const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)low, (int)ln);
+            /* NULL: out of memory; the word stands for its stem. */
+            v.stem = st ? feat_word_hash((const char *)st, (size_t)sb_stemmer_length(c->stemmer)) : v.lower;
+        }
         v.flags |= F_WORD;
         if (ln >= 4 && !is_stop(low, ln)) v.flags |= F_CONTENT;
         unsigned char ch = (unsigned char)p[0];
@@ -410,9 +420,12 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
     if (!u64_counts_reset(&c->content, T) || !u64_counts_reset(&c->title, T)) return SLANT_ENOMEM;
     c->clusters = clusters;
     uint64_t naming;
+    const uint64_t *lower = NULL, *stem = NULL;
     if (c->given_slots) {
         memcpy(c->slot, c->given_slots, T * sizeof *c->slot);
         naming = c->given_naming;
+        lower = c->given_lower;
+        stem = c->given_stem;
         c->given_slots = NULL;
     } else {
         if (!c->memo && !(c->memo = word_memo_new())) return SLANT_ENOMEM;
@@ -439,7 +452,8 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
         token_values v;
         if (slot != WORD_MEMO_NONE && c->stamp[slot] == c->gen) v = c->vals[slot];
         else {
-            v = compute_values(c, text + k->start, k->end - k->start, (tok_kind)k->kind);
+            v = compute_values(c, text + k->start, k->end - k->start, (tok_kind)k->kind,
+                               lower ? lower + t : NULL, stem ? stem + t : NULL);
             if (slot != WORD_MEMO_NONE) { c->vals[slot] = v; c->stamp[slot] = c->gen; }
         }
         c->lower[t] = v.lower;

@@ -156,8 +156,12 @@ void spf_set_vectors(spf_ctx *c, const spf_vectors *v);
  * that has already seen that article (the tagger's features: slots from
  * feat_token_slots, naming from feat_word_naming) instead of looking every
  * token up in a memo of its own: the per-word values are then kept by
- * those slots. Borrowed until that call; NULL: its own memo. */
-void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming);
+ * those slots. lower and stem, when not NULL, are each token's lower-cased
+ * and stem hashes as feat_word_hash makes them (feat_token_lower,
+ * feat_token_stem), so that a word new to the values is not stemmed a
+ * second time. Borrowed until that call; slots NULL: its own memo. */
+void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming,
+                   const uint64_t *lower, const uint64_t *stem);
 
 /* Prepares the article text (valid UTF-8, tokenized into d). text, d and
  * clusters (the model's word clusters, NULL when it has none: SPF_CLUSTERS

@@ -432,6 +432,8 @@ void feat_word_prefetch(const feat_ctx *c, const feat_resources *r, size_t t) {
 }
 const uint32_t *feat_token_slots(const feat_ctx *c) { return c->slot; }
 uint64_t feat_word_naming(const feat_ctx *c) { return word_memo_naming(c->memo); }
+const uint64_t *feat_token_lower(const feat_ctx *c) { return c->lower; }
+const uint64_t *feat_token_stem(const feat_ctx *c) { return c->stem; }
 uint32_t feat_word_epoch(const feat_ctx *c) { return word_memo_epoch(c->memo); }
 
 /* Small-domain context templates: each takes a handful of values, so its

@@ -134,6 +134,11 @@ void feat_word_prefetch(const feat_ctx *c, const feat_resources *r, size_t t);
  * module that keeps its own values by the same slots (spf_use_slots). */
 const uint32_t *feat_token_slots(const feat_ctx *c);
 uint64_t feat_word_naming(const feat_ctx *c);
+/* The same article's lower-cased and stem hashes (feat_word_hash of
+ * feat_lower's output and of its Snowball English stem; a token that is
+ * not a word is its own stem). */
+const uint64_t *feat_token_lower(const feat_ctx *c);
+const uint64_t *feat_token_stem(const feat_ctx *c);
 uint32_t feat_word_epoch(const feat_ctx *c);
 
 /* Hash of a lower-cased word, as feat_clusters.word_hash expects. */

@@ -12,6 +12,7 @@
 #include "span_classifier_train.h"
 #include "span_features.h"
 #include "test.h"
+#include "token_features.h"
 #include "word_memo.h"
 
 #define K SLANT_N_TECHNIQUES
@@ -568,7 +569,17 @@ static void classifier_should_score_char_runs_as_expanded(void) {
  * the slots of memo m (NULL: its own memo; or, with a naming, slots lent
  * by the test: token t gets slot t), against those of a fresh context: the
  * same hashes and values. */
+static void check_same_features_lent(spf_ctx *c, word_memo *m, uint64_t naming, feat_ctx *fc,
+                                    const char *text);
+
 static void check_same_features(spf_ctx *c, word_memo *m, uint64_t naming, const char *text) {
+    check_same_features_lent(c, m, naming, NULL, text);
+}
+
+/* The same, the slots and the lower-cased and stem hashes lent by the
+ * tagger's features fc (as analysis does) when fc is not NULL. */
+static void check_same_features_lent(spf_ctx *c, word_memo *m, uint64_t naming, feat_ctx *fc,
+                                    const char *text) {
     tok_doc d;
     tok_doc_init(&d);
     CHECK(tok_tokenize(text, strlen(text), &d) == SLANT_OK);
@@ -581,12 +592,16 @@ static void check_same_features(spf_ctx *c, word_memo *m, uint64_t naming, const
     spf_list_init(&a);
     spf_list_init(&b);
     if (keys && slots && added && fresh) {
-        if (m) {
+        if (fc) {
+            CHECK(feat_prepare(fc, text, &d) == SLANT_OK);
+            spf_use_slots(c, feat_token_slots(fc), feat_word_naming(fc), feat_token_lower(fc),
+                          feat_token_stem(fc));
+        } else if (m) {
             word_memo_article(m, text, &d, keys, slots, added, NULL, 0);
-            spf_use_slots(c, slots, word_memo_naming(m));
+            spf_use_slots(c, slots, word_memo_naming(m), NULL, NULL);
         } else if (naming) {
             for (size_t t = 0; t < T; t++) slots[t] = (uint32_t)t;
-            spf_use_slots(c, slots, naming);
+            spf_use_slots(c, slots, naming, NULL, NULL);
         }
         CHECK(spf_article(c, text, &d, NULL) == SLANT_OK);
         CHECK(spf_article(fresh, text, &d, NULL) == SLANT_OK);
@@ -630,6 +645,13 @@ static void span_features_should_follow_borrowed_memo_slots(void) {
         check_same_features(c, NULL, 1001, article);
         check_same_features(c, NULL, 1002, other);
         check_same_features(c, NULL, 1001 + 1000, article);
+        feat_ctx *fc = feat_ctx_new();
+        if (fc) {
+            check_same_features_lent(c, NULL, 0, fc, article);
+            check_same_features_lent(c, NULL, 0, fc, other);
+            check_same_features_lent(c, NULL, 0, fc, article);
+        }
+        feat_ctx_free(fc);
     }
     word_memo_free(m);
     word_memo_free(m2);
