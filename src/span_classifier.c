@@ -240,7 +240,7 @@ void span_classifier_work_fini(span_classifier_work *w) {
 slant_status span_classifier_article(span_classifier_work *w, const span_classifier *c,
                                      const char *text, const tok_doc *d,
                                      const feat_clusters *clusters) {
-    spf_set_vectors(w->spf, c ? &c->vectors : NULL);
+    spf_set_vectors(w->spf, c ? &c->vectors : NULL, c ? c->uid : 0);
     return spf_article(w->spf, text, d, clusters);
 }
 

@@ -163,7 +163,7 @@ static slant_status extract(const corpus *train, const lab_list *gold, const cha
                 break;
             }
             if ((st = tok_tokenize(cur->text.data, cur->text.len, &d)) != SLANT_OK) break;
-            spf_set_vectors(w.spf, vectors);
+            spf_set_vectors(w.spf, vectors, 0);
             if ((st = spf_article(w.spf, cur->text.data, &d, clusters)) != SLANT_OK) break;
             /* The batch: this article's labelled spans, as in
              * span_classifier_score_list. */

@@ -68,6 +68,9 @@ enum {
  * reuses a small vocabulary. */
 typedef struct {
     uint64_t lower, stem;          /* as in spf_ctx */
+    uint32_t cpath;                /* as in spf_ctx, once looked up */
+    int32_t vrow;                  /* as in spf_ctx, once looked up */
+    uint8_t cdepth;                /* as in spf_ctx: CLUSTER_UNSET until looked up */
     uint8_t flags;                 /* F_* */
 } token_values;
 
@@ -102,6 +105,8 @@ struct spf_ctx {
     uint32_t *stamp;             /* WORD_MEMO_SLOTS */
     uint32_t gen;
     uint64_t vals_naming;        /* word_memo_naming the slots of vals follow */
+    uint64_t res_id;             /* spf_set_vectors' id: 0 = keep no cluster or vector row */
+    uint64_t vals_res_id;        /* the res_id of the cluster and vector rows in vals */
     const uint32_t *given_slots; /* spf_use_slots, for the next article only */
     uint64_t given_naming;
     const uint64_t *given_lower, *given_stem;
@@ -283,8 +288,9 @@ void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming,
     c->given_stem = stem;
 }
 
-void spf_set_vectors(spf_ctx *c, const spf_vectors *v) {
+void spf_set_vectors(spf_ctx *c, const spf_vectors *v, uint64_t id) {
     c->vec = v && v->n && v->dim ? v : NULL;
+    c->res_id = id;
     c->doc = NULL;   /* the per-token rows must be looked up again */
 }
 
@@ -374,7 +380,7 @@ static token_values compute_values(spf_ctx *c, const char *p, size_t n, tok_kind
                                    const uint64_t *lower, const uint64_t *stem) {
     char low[256];
     size_t ln = feat_lower(p, n, low, sizeof low);
-    token_values v = {lower ? *lower : feat_word_hash(low, ln), 0, 0};
+    token_values v = {lower ? *lower : feat_word_hash(low, ln), 0, 0, -2, CLUSTER_UNSET, 0};
     if (kind == TOK_WORD) {
         if (stem) v.stem = *stem;
         else {
@@ -432,12 +438,15 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
         word_memo_article(c->memo, text, d, c->key, c->slot, c->added, c->vals, sizeof *c->vals);
         naming = word_memo_naming(c->memo);
     }
-    if (naming != c->vals_naming || c->gen == 0) {   /* the slots name other words now */
+    /* New values when the slots name other words now, or when the kept
+     * cluster and vector rows were looked up in other resources. */
+    if (naming != c->vals_naming || c->res_id != c->vals_res_id || c->gen == 0) {
         if (++c->gen == 0) {   /* wrapped: no stamp may look current */
             memset(c->stamp, 0, WORD_MEMO_SLOTS * sizeof *c->stamp);
             c->gen = 1;
         }
         c->vals_naming = naming;
+        c->vals_res_id = c->res_id;
     }
     for (size_t t = 0; t < T; t++) {
 #if defined(__GNUC__)
@@ -460,8 +469,10 @@ slant_status spf_article(spf_ctx *c, const char *text, const tok_doc *d,
         c->stem[t] = v.stem;
         c->flags[t] = v.flags;
         c->lo_len[t] = LOW_UNSET;
-        c->cdepth[t] = CLUSTER_UNSET;
-        c->vrow[t] = -2;   /* looked up when a span first needs it */
+        /* Looked up when a span first needs them, unless kept. */
+        c->cpath[t] = v.cpath;
+        c->cdepth[t] = v.cdepth;
+        c->vrow[t] = v.vrow;
         if (v.flags & F_CONTENT) {
             u64_counts_add(&c->content, v.stem);
             if (k->sentence == 0) u64_counts_add(&c->title, v.stem);
@@ -490,11 +501,20 @@ static int lower_tokens(spf_ctx *c, size_t a, size_t b) {
 }
 
 /* Looks up the clusters of tokens [a,b), those not done yet. */
+/* Token t's slot in vals when looked-up resources may be kept there. */
+static uint32_t keep_slot(const spf_ctx *c, size_t t) {
+    return c->res_id ? c->slot[t] : WORD_MEMO_NONE;
+}
+
 static void cluster_tokens(spf_ctx *c, size_t a, size_t b) {
     for (size_t t = a; t < b; t++)   /* misses overlap: every fetch first */
         if (c->cdepth[t] == CLUSTER_UNSET) feat_cluster_prefetch(c->clusters, c->lower[t]);
     for (size_t t = a; t < b; t++)
-        if (c->cdepth[t] == CLUSTER_UNSET) cluster_of(c->clusters, c->lower[t], &c->cpath[t], &c->cdepth[t]);
+        if (c->cdepth[t] == CLUSTER_UNSET) {
+            cluster_of(c->clusters, c->lower[t], &c->cpath[t], &c->cdepth[t]);
+            uint32_t slot = keep_slot(c, t);
+            if (slot != WORD_MEMO_NONE) { c->vals[slot].cpath = c->cpath[t]; c->vals[slot].cdepth = c->cdepth[t]; }
+        }
 }
 
 /* ---- one span ---- */
@@ -772,6 +792,8 @@ slant_status spf_span(spf_ctx *c, uint32_t mask, uint32_t cp_start, uint32_t cp_
                 if (c->vrow[t] == -2) {
                     uint64_t key = v->depth ? prefix_key(c->cpath[t], c->cdepth[t], v->depth) : c->lower[t];
                     c->vrow[t] = key ? spf_vectors_find(v, key) : -1;
+                    uint32_t slot = keep_slot(c, t);
+                    if (slot != WORD_MEMO_NONE) c->vals[slot].vrow = c->vrow[t];
                 }
                 if (c->vrow[t] < 0) continue;
                 n++;

@@ -149,8 +149,13 @@ spf_ctx *spf_ctx_new(void);   /* NULL on out of memory */
 void spf_ctx_free(spf_ctx *c);
 
 /* The word vectors of SPF_VECTORS (borrowed; NULL or empty: the group adds
- * nothing). Takes effect from the next spf_article. */
-void spf_set_vectors(spf_ctx *c, const spf_vectors *v);
+ * nothing). Takes effect from the next spf_article. id, when not 0, names
+ * these vectors together with the clusters that the following spf_article
+ * calls pass (analysis gives the classifier's uid: both come from one
+ * model), so that each word's cluster and vector row are looked up once
+ * and kept with its other values across articles; 0: looked up afresh in
+ * every article. */
+void spf_set_vectors(spf_ctx *c, const spf_vectors *v, uint64_t id);
 
 /* The next spf_article may take its tokens' word-memo slots from a memo
  * that has already seen that article (the tagger's features: slots from

@@ -118,7 +118,7 @@ static void span_features_should_average_word_vectors(void) {
     spf_list a, b;
     spf_list_init(&a);
     spf_list_init(&b);
-    spf_set_vectors(c, &v);
+    spf_set_vectors(c, &v, 0);
     CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
     /* "Migrants storm the border": two of its four words have vectors. */
     CHECK(spf_span(c, SPF_LENGTH, 0, 25, &a) == SLANT_OK);
@@ -145,7 +145,7 @@ static void span_features_should_average_word_vectors(void) {
     CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, o, o + 12, &b) == SLANT_OK);
     CHECK_EQ_INT(b.n, a.n + 1);
     /* Without vectors the group adds nothing. */
-    spf_set_vectors(c, NULL);
+    spf_set_vectors(c, NULL, 0);
     CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
     CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, 0, 25, &b) == SLANT_OK);
     CHECK(spf_span(c, SPF_LENGTH, 0, 25, &a) == SLANT_OK);
@@ -155,6 +155,66 @@ static void span_features_should_average_word_vectors(void) {
     spf_vectors_fini(&v);
     spf_ctx_free(c);
     tok_doc_fini(&d);
+}
+
+/* The span vector features of c (vectors v, id) equal a fresh context's
+ * with v and no id, for spans of 1 to 4 tokens all over the article. */
+static void check_vectors_as_fresh(spf_ctx *c, const spf_vectors *v, uint64_t id) {
+    tok_doc d;
+    tok_doc_init(&d);
+    CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
+    spf_ctx *fresh = spf_ctx_new();
+    spf_list a, b;
+    spf_list_init(&a);
+    spf_list_init(&b);
+    if (fresh) {
+        spf_set_vectors(c, v, id);
+        spf_set_vectors(fresh, v, 0);
+        CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
+        CHECK(spf_article(fresh, article, &d, NULL) == SLANT_OK);
+        for (size_t i = 0; i + 4 <= d.n_tokens; i++) {
+            uint32_t st = d.tokens[i].cp_start, en = d.tokens[i + i % 4].cp_end;
+            CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, st, en, &a) == SLANT_OK);
+            CHECK(spf_span(fresh, SPF_LENGTH | SPF_VECTORS, st, en, &b) == SLANT_OK);
+            CHECK(a.n == b.n);
+            if (a.n != b.n) break;
+            CHECK(memcmp(a.hash, b.hash, a.n * sizeof *a.hash) == 0);
+            CHECK(memcmp(a.val, b.val, a.n * sizeof *a.val) == 0);
+        }
+    }
+    spf_list_fini(&a);
+    spf_list_fini(&b);
+    spf_ctx_free(fresh);
+    tok_doc_fini(&d);
+}
+
+/* With an id, each word's vector row is kept across articles: it must be
+ * looked up again when the vectors (the id) change. */
+static void kept_vector_rows_should_follow_the_vectors(void) {
+    spf_vectors v1, v2;
+    spf_vectors_init(&v1);
+    spf_vectors_init(&v2);
+    spf_ctx *c = spf_ctx_new();
+    if (c && spf_vectors_alloc(&v1, 2, 2) == SLANT_OK && spf_vectors_alloc(&v2, 2, 2) == SLANT_OK) {
+        /* v1: migrants, border; v2: storm, border (other rows). */
+        uint64_t hm = feat_word_hash("migrants", 8), hb = feat_word_hash("border", 6),
+                 hs = feat_word_hash("storm", 5);
+        int lo = hm < hb ? 0 : 1;
+        v1.hash[lo] = hm; v1.q[lo * 2] = 100; v1.q[lo * 2 + 1] = 0;
+        v1.hash[1 - lo] = hb; v1.q[(1 - lo) * 2] = 0; v1.q[(1 - lo) * 2 + 1] = 50;
+        lo = hs < hb ? 0 : 1;
+        v2.hash[lo] = hs; v2.q[lo * 2] = -40; v2.q[lo * 2 + 1] = 40;
+        v2.hash[1 - lo] = hb; v2.q[(1 - lo) * 2] = 20; v2.q[(1 - lo) * 2 + 1] = -90;
+        v1.scale = v2.scale = 0.01f;
+        check_vectors_as_fresh(c, &v1, 7);
+        check_vectors_as_fresh(c, &v1, 7);   /* rows kept from the last article */
+        check_vectors_as_fresh(c, &v2, 8);
+        check_vectors_as_fresh(c, &v1, 7);
+        check_vectors_as_fresh(c, &v2, 0);   /* no id: nothing kept */
+    }
+    spf_vectors_fini(&v1);
+    spf_vectors_fini(&v2);
+    spf_ctx_free(c);
 }
 
 /* ---- a toy training set ---- */
@@ -664,6 +724,7 @@ int main(void) {
     TEST(span_features_should_see_repetition_of_the_span_text);
     TEST(span_features_should_use_clusters_and_the_batch);
     TEST(span_features_should_average_word_vectors);
+    TEST(kept_vector_rows_should_follow_the_vectors);
     TEST(classifier_should_learn_a_toy_set);
     TEST(classifier_should_score_vectors_factored_as_expanded);
     TEST(classifier_should_score_char_runs_as_expanded);
