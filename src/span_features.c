@@ -500,12 +500,13 @@ static int lower_tokens(spf_ctx *c, size_t a, size_t b) {
     return 1;
 }
 
-/* Looks up the clusters of tokens [a,b), those not done yet. */
-/* Token t's slot in vals when looked-up resources may be kept there. */
+/* Token t's slot in vals when what it looked up in the resources
+ * (cluster, vector row) may be kept there. */
 static uint32_t keep_slot(const spf_ctx *c, size_t t) {
     return c->res_id ? c->slot[t] : WORD_MEMO_NONE;
 }
 
+/* Looks up the clusters of tokens [a,b), those not done yet. */
 static void cluster_tokens(spf_ctx *c, size_t a, size_t b) {
     for (size_t t = a; t < b; t++)   /* misses overlap: every fetch first */
         if (c->cdepth[t] == CLUSTER_UNSET) feat_cluster_prefetch(c->clusters, c->lower[t]);
