@@ -157,6 +157,25 @@ static void span_features_should_average_word_vectors(void) {
     tok_doc_fini(&d);
 }
 
+/* The features (groups mask) of spans of 1 to 4 tokens all over article
+ * d, by c and by fresh: the same hashes and values. */
+static void check_spans_as_fresh(spf_ctx *c, spf_ctx *fresh, const tok_doc *d, uint32_t mask) {
+    spf_list a, b;
+    spf_list_init(&a);
+    spf_list_init(&b);
+    for (size_t i = 0; i + 4 <= d->n_tokens; i++) {
+        uint32_t st = d->tokens[i].cp_start, en = d->tokens[i + i % 4].cp_end;
+        CHECK(spf_span(c, mask, st, en, &a) == SLANT_OK);
+        CHECK(spf_span(fresh, mask, st, en, &b) == SLANT_OK);
+        CHECK(a.n == b.n);
+        if (a.n != b.n) break;
+        CHECK(memcmp(a.hash, b.hash, a.n * sizeof *a.hash) == 0);
+        CHECK(memcmp(a.val, b.val, a.n * sizeof *a.val) == 0);
+    }
+    spf_list_fini(&a);
+    spf_list_fini(&b);
+}
+
 /* The span vector features of c (vectors v, id) equal a fresh context's
  * with v and no id, for spans of 1 to 4 tokens all over the article. */
 static void check_vectors_as_fresh(spf_ctx *c, const spf_vectors *v, uint64_t id) {
@@ -164,26 +183,13 @@ static void check_vectors_as_fresh(spf_ctx *c, const spf_vectors *v, uint64_t id
     tok_doc_init(&d);
     CHECK(tok_tokenize(article, strlen(article), &d) == SLANT_OK);
     spf_ctx *fresh = spf_ctx_new();
-    spf_list a, b;
-    spf_list_init(&a);
-    spf_list_init(&b);
     if (fresh) {
         spf_set_vectors(c, v, id);
         spf_set_vectors(fresh, v, 0);
         CHECK(spf_article(c, article, &d, NULL) == SLANT_OK);
         CHECK(spf_article(fresh, article, &d, NULL) == SLANT_OK);
-        for (size_t i = 0; i + 4 <= d.n_tokens; i++) {
-            uint32_t st = d.tokens[i].cp_start, en = d.tokens[i + i % 4].cp_end;
-            CHECK(spf_span(c, SPF_LENGTH | SPF_VECTORS, st, en, &a) == SLANT_OK);
-            CHECK(spf_span(fresh, SPF_LENGTH | SPF_VECTORS, st, en, &b) == SLANT_OK);
-            CHECK(a.n == b.n);
-            if (a.n != b.n) break;
-            CHECK(memcmp(a.hash, b.hash, a.n * sizeof *a.hash) == 0);
-            CHECK(memcmp(a.val, b.val, a.n * sizeof *a.val) == 0);
-        }
+        check_spans_as_fresh(c, fresh, &d, SPF_LENGTH | SPF_VECTORS);
     }
-    spf_list_fini(&a);
-    spf_list_fini(&b);
     spf_ctx_free(fresh);
     tok_doc_fini(&d);
 }
@@ -648,9 +654,6 @@ static void check_same_features_lent(spf_ctx *c, word_memo *m, uint64_t naming, 
     uint32_t *slots = calloc(T + 1, sizeof *slots);
     uint8_t *added = calloc(T + 1, 1);
     spf_ctx *fresh = spf_ctx_new();
-    spf_list a, b;
-    spf_list_init(&a);
-    spf_list_init(&b);
     if (keys && slots && added && fresh) {
         if (fc) {
             CHECK(feat_prepare(fc, text, &d) == SLANT_OK);
@@ -665,18 +668,8 @@ static void check_same_features_lent(spf_ctx *c, word_memo *m, uint64_t naming, 
         }
         CHECK(spf_article(c, text, &d, NULL) == SLANT_OK);
         CHECK(spf_article(fresh, text, &d, NULL) == SLANT_OK);
-        for (size_t i = 0; i + 3 <= T; i += 2) {   /* spans of 1 to 3 tokens */
-            uint32_t s = d.tokens[i].cp_start, e = d.tokens[i + (i % 3)].cp_end;
-            CHECK(spf_span(c, SPF_ALL, s, e, &a) == SLANT_OK);
-            CHECK(spf_span(fresh, SPF_ALL, s, e, &b) == SLANT_OK);
-            CHECK(a.n == b.n);
-            if (a.n != b.n) break;
-            CHECK(memcmp(a.hash, b.hash, a.n * sizeof *a.hash) == 0);
-            CHECK(memcmp(a.val, b.val, a.n * sizeof *a.val) == 0);
-        }
+        check_spans_as_fresh(c, fresh, &d, SPF_ALL);
     }
-    spf_list_fini(&a);
-    spf_list_fini(&b);
     spf_ctx_free(fresh);
     free(keys); free(slots); free(added);
     tok_doc_fini(&d);
