@@ -26,7 +26,9 @@
 
 typedef struct {
     const char *articles, *labels, *dev_articles, *dev_labels, *output, *name;
-    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from, *tc_vectors;
+    const char *tc_labels, *dev_tc_labels, *clusters, *tagger_from, *tc_vectors, *tagger_vectors;
+    double tagger_vector_scale;
+    int tagger_vector_window, tagger_vector_words;
     double c1, c2, sentence_c2, prune, tc_c2, tc_class_weight, tc_fragments, tc_vector_scale;
     int tc_vector_words, tc_bias_folds, tc_vector_depth;
     int iterations, min_count, threads, eval_every, force, quiet;
@@ -75,6 +77,10 @@ static const cli_option train_options[] = {
     {"tc-bias-folds", 0, OPT_INT, "0", "shift the classifier's technique biases to maximise its cross-validated accuracy on the training articles with this many folds (0: no; -N: only report the N-fold accuracy)", OFF(tc_bias_folds)},
     {"no-classifier", 0, OPT_FLAG, NULL, "train the span tagger only", OFF(no_classifier)},
     {"tagger-from", 0, OPT_STRING, NULL, "take the span tagger (and its clusters) from this model instead of training one", OFF(tagger_from)},
+    {"tagger-vectors", 0, OPT_STRING, NULL, "word vectors ('slant learn clusters --vectors'): each word's unit vector, and its neighbours', become real-valued tagger features, folded into the word features when training ends (the model stores no vectors)", OFF(tagger_vectors)},
+    {"tagger-vector-window", 0, OPT_INT, "1", "with --tagger-vectors: the vectors of the words at offsets -N..N (0 to 2)", OFF(tagger_vector_window)},
+    {"tagger-vector-scale", 0, OPT_DOUBLE, "1", "with --tagger-vectors: the scale of the vector values", OFF(tagger_vector_scale)},
+    {"tagger-vector-words", 0, OPT_INT, "0", "with --tagger-vectors: the vectors of only this many words (the file's first, i.e. most frequent; 0: all): each word adds up to 2N+1 rows to the model", OFF(tagger_vector_words)},
     {"force", 'f', OPT_FLAG, NULL, "overwrite the output file if it exists", OFF(force)},
     {"quiet", 'q', OPT_FLAG, NULL, "no progress output", OFF(quiet)},
 };
@@ -391,6 +397,11 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "slant train: --bags must be 1..100, --bag-fraction in [0,1] and --bag-dropout in [0,1)\n");
         return EXIT_INPUT;
     }
+    if (a.tagger_vector_window < 0 || a.tagger_vector_window > 2 || a.tagger_vector_words < 0 ||
+        !(a.tagger_vector_scale > 0 && a.tagger_vector_scale < 1e6)) {
+        fprintf(stderr, "slant train: --tagger-vector-window must be 0, 1 or 2, --tagger-vector-scale positive and --tagger-vector-words >= 0\n");
+        return EXIT_INPUT;
+    }
     if (a.scheme < 0 || a.scheme > 2 || (a.scheme != 0 && a.tagger_groups > 1)) {
         fprintf(stderr, "slant train: --tagger-scheme must be 0, 1 or 2 (and 0 with --tagger-groups)\n");
         return EXIT_INPUT;
@@ -440,6 +451,9 @@ int cmd_train(int argc, char **argv) {
     to.bags = a.bags; to.bag_fraction = a.bag_fraction; to.bag_bootstrap = a.bag_bootstrap;
     to.bag_seed = (uint64_t)a.bag_seed;
     to.bag_dropout = a.bag_dropout;
+    to.vectors = a.tagger_vectors; to.vector_scale = a.tagger_vector_scale;
+    to.vector_window = a.tagger_vector_window;
+    to.vector_words = a.tagger_vector_words > 0 ? (size_t)a.tagger_vector_words : 0;
     if (!a.quiet) { to.progress = on_progress; to.bag_done = on_bag; }
     tagger_train_report rep;
     slant_error err;
@@ -456,7 +470,13 @@ int cmd_train(int argc, char **argv) {
                           a.dev_articles ? &dev_gold : NULL, &to, &rep, &err);
     }
     if (!a.quiet && isatty(2)) fputc('\n', stderr);
-    if (st != SLANT_OK) { rc = cli_report("training", st, &err); if (st != SLANT_ENOMEM) rc = EXIT_INTERNAL; goto done; }
+    if (st != SLANT_OK) {
+        /* A word-vectors file that cannot be read is the user's input;
+         * anything else failing in training is ours. */
+        rc = cli_report("training", st, &err);
+        if (st != SLANT_ENOMEM && st != SLANT_EIO && st != SLANT_EFORMAT) rc = EXIT_INTERNAL;
+        goto done;
+    }
     classifier_report cr;
     if ((rc = train_classifier(&a, m, &train, &train_gold, &dev, &dev_gold, &cr)) != EXIT_OK) goto done;
 

@@ -444,7 +444,46 @@ size_t crf_n_weights(size_t n_feat, int L) {
 #define CRF_PREFETCH(p, rw) ((void)(p))
 #endif
 
+static void crf_sparse_emissions(const crf_seq *s, int L, const double *w, double *emit);
+
+size_t crf_dense_ids(const crf_seq *s) {
+    return s->dense ? (size_t)(2 * s->dense_win + 1) * (size_t)s->dense_dim : 0;
+}
+
+void crf_dense_emissions(const crf_seq *s, int L, const double *w, double *emit) {
+    if (!s->dense) return;
+    size_t Ls = (size_t)L, D = (size_t)s->dense_dim;
+    int win = s->dense_win;
+    for (long t = 0; t < (long)s->T; t++) {
+        double *e = emit + (size_t)t * Ls;
+        for (int o = -win; o <= win; o++) {
+            long u = t + o;
+            if (u < 0 || u >= (long)s->T) continue;
+            const float *v = s->dense + (size_t)u * D;
+            const double *wb = w + ((size_t)s->dense_base + (size_t)(o + win) * D) * Ls;
+            if (Ls == 3) {
+                double e0 = 0.0, e1 = 0.0, e2 = 0.0;
+                for (size_t j = 0; j < D; j++) {
+                    double x = (double)v[j];
+                    e0 += x * wb[3 * j]; e1 += x * wb[3 * j + 1]; e2 += x * wb[3 * j + 2];
+                }
+                e[0] += e0; e[1] += e1; e[2] += e2;
+                continue;
+            }
+            for (size_t j = 0; j < D; j++) {
+                double x = (double)v[j];
+                for (size_t y = 0; y < Ls; y++) e[y] += x * wb[j * Ls + y];
+            }
+        }
+    }
+}
+
 void crf_emissions(const crf_seq *s, int L, const double *w, double *emit) {
+    crf_sparse_emissions(s, L, w, emit);
+    crf_dense_emissions(s, L, w, emit);
+}
+
+static void crf_sparse_emissions(const crf_seq *s, int L, const double *w, double *emit) {
     size_t Ls = (size_t)L;
     const uint32_t *feat = s->feat;
     uint32_t n_ids = s->T > 0 ? s->offs[s->T] : 0;

@@ -55,7 +55,22 @@ typedef struct {
     const uint32_t *feat;   /* offs[T] ids */
     const uint32_t *offs;   /* T+1 entries, offs[0] == 0 */
     const int *labels;      /* T gold labels (training), or NULL */
+    /* Optional real-valued features (word vectors, tagger_dense.h): dense[u*dense_dim
+     * + j] is value j of token u (NULL: none). Token t sees the values of
+     * tokens t+o, o = -dense_win..dense_win (none outside the sequence),
+     * with weights w[(dense_base + (o+dense_win)*dense_dim + j)*L + y]; the
+     * ids dense_base .. dense_base + (2*dense_win+1)*dense_dim - 1 must be
+     * < n_feat and are not used by the sparse ids. */
+    const float *dense;
+    int dense_dim, dense_win;
+    uint32_t dense_base;
 } crf_seq;
+
+/* Number of dense feature ids of s ((2*dense_win+1)*dense_dim, 0 if none). */
+size_t crf_dense_ids(const crf_seq *s);
+
+/* Adds the dense features' contributions to emit (T x L). */
+void crf_dense_emissions(const crf_seq *s, int L, const double *w, double *emit);
 
 /* Weight layout, one block: state weights n_feat x L (w[f*L+y]), then
  * trans L x L, then start L. crf_n_weights = n_feat*L + L*L + L. */

@@ -189,6 +189,39 @@ static void *pass_features(void *p) {
                 for (size_t y = 0; y < Ls; y++) gf[y] += ds[y];
             }
         }
+        if (s->dense) {
+            /* Dense features: g[id] += value x (marginal - gold) for the
+             * ids of this thread's range. */
+            size_t D = (size_t)s->dense_dim;
+            int win = s->dense_win;
+            const double *ds0 = tr->dstate + tr->tok_off[i] * Ls;
+            for (int o = -win; o <= win; o++) {
+                size_t id0 = (size_t)s->dense_base + (size_t)(o + win) * D;
+                size_t j0 = id0 >= f_lo ? 0 : f_lo - id0;
+                size_t j1 = (size_t)f_lo + f_span > id0 ? (size_t)f_lo + f_span - id0 : 0;
+                if (j1 > D) j1 = D;
+                if (j0 >= j1) continue;
+                double *gb = g + id0 * Ls;
+                for (long t = 0; t < (long)s->T; t++) {
+                    long u = t + o;
+                    if (u < 0 || u >= (long)s->T) continue;
+                    const float *v = s->dense + (size_t)u * D;
+                    const double *dt = ds0 + (size_t)t * Ls;
+                    if (Ls == 3) {
+                        double d0 = dt[0], d1 = dt[1], d2 = dt[2];
+                        for (size_t j = j0; j < j1; j++) {
+                            double x = (double)v[j];
+                            gb[3 * j] += x * d0; gb[3 * j + 1] += x * d1; gb[3 * j + 2] += x * d2;
+                        }
+                        continue;
+                    }
+                    for (size_t j = j0; j < j1; j++) {
+                        double x = (double)v[j];
+                        for (size_t y = 0; y < Ls; y++) gb[j * Ls + y] += x * dt[y];
+                    }
+                }
+            }
+        }
     }
     return NULL;
 }
@@ -334,6 +367,10 @@ static slant_status check_inputs(const crf_seq *seqs, size_t n, size_t n_feat,
             if (q->offs[t + 1] < q->offs[t])
                 return err_set(err, SLANT_EINVAL, NULL, -1, -1,
                                "crf_train: sequence %zu token %d: offsets decrease", s, t);
+            if (q->dense && (q->dense_dim < 1 || q->dense_win < 0 ||
+                             (size_t)q->dense_base + crf_dense_ids(q) > n_feat))
+                return err_set(err, SLANT_EINVAL, NULL, -1, -1,
+                               "crf_train: sequence %zu: dense features out of range", s);
             for (uint32_t k = q->offs[t]; k < q->offs[t + 1]; k++)
                 if (q->feat[k] >= n_feat)
                     return err_set(err, SLANT_EINVAL, NULL, -1, -1,

@@ -17,6 +17,7 @@
 #include "status.h"
 #include "tagger.h"
 #include "tagger_train.h"
+#include "tagger_dense.h"
 #include "token_features.h"
 #include "util/mix64.h"
 
@@ -49,6 +50,9 @@ void tagger_train_opts_init(tagger_train_opts *o) {
     o->bag_bootstrap = 0;
     o->bag_seed = 1;
     o->bag_done = NULL;
+    o->vectors = NULL;
+    o->vector_scale = 1.0;
+    o->vector_window = 1;
 }
 
 /* One article ready for the CRF. */
@@ -60,12 +64,28 @@ typedef struct {
     uint32_t *offs;         /* T+1 */
     int *labels;            /* T, training only */
     uint32_t *cp_start, *cp_end; /* T: code point offsets of each token */
+    /* Word vectors (tagger_dense.h), or NULL: T x dense_dim values, seen
+     * from offsets -dense_win..dense_win, weights from id dense_base on. */
+    float *dense;
+    int dense_dim, dense_win;
+    uint32_t dense_base;
 } prep_seq;
+
+static crf_seq seq_of(const prep_seq *s, const int *labels) {
+    crf_seq c;
+    memset(&c, 0, sizeof c);
+    c.T = (int)s->T; c.feat = s->feat; c.offs = s->offs; c.labels = labels;
+    if (s->dense) {
+        c.dense = s->dense; c.dense_dim = s->dense_dim; c.dense_win = s->dense_win;
+        c.dense_base = s->dense_base;
+    }
+    return c;
+}
 
 static void prep_free(prep_seq *p, size_t n) {
     for (size_t i = 0; p && i < n; i++) {
         free(p[i].hashes); free(p[i].feat); free(p[i].offs); free(p[i].labels);
-        free(p[i].cp_start); free(p[i].cp_end);
+        free(p[i].cp_start); free(p[i].cp_end); free(p[i].dense);
     }
     free(p);
 }
@@ -112,9 +132,11 @@ static void relabel(int *labels, size_t T, int scheme) {
     }
 }
 
-/* Tokenizes and extracts features of every article of c. gold may be NULL. */
+/* Tokenizes and extracts features of every article of c, and the values of
+ * the word vectors dn (NULL: none). gold may be NULL. */
 static slant_status prepare(const slant_model *m, const corpus *c, const lab_list *gold,
-                            int groups, int scheme, float **sent_scores, prep_seq **out) {
+                            int groups, int scheme, float **sent_scores, const tagger_dense *dn,
+                            prep_seq **out) {
     slant_status st = SLANT_OK;
     prep_seq *p = calloc(c->len ? c->len : 1, sizeof *p);
     lab_span *spans = NULL;
@@ -141,6 +163,12 @@ static slant_status prepare(const slant_model *m, const corpus *c, const lab_lis
         s->cp_start = malloc((T ? T : 1) * sizeof *s->cp_start);
         s->cp_end = malloc((T ? T : 1) * sizeof *s->cp_end);
         if (!s->hashes || !s->offs || !s->labels || !s->cp_start || !s->cp_end) { st = SLANT_ENOMEM; goto done; }
+        if (dn) {
+            if (!(s->dense = malloc((T ? T : 1) * (size_t)dn->D * sizeof *s->dense))) { st = SLANT_ENOMEM; goto done; }
+            tagger_dense_values(dn, feat_token_lower(fc), T, s->dense);
+            s->dense_dim = dn->D;
+            s->dense_win = dn->win;
+        }
         memcpy(s->hashes, fs.hashes, fs.n * sizeof *fs.hashes);
         memcpy(s->offs, fs.offs, (T + 1) * sizeof *fs.offs);
         for (size_t t = 0; t < T; t++) { s->cp_start[t] = d.tokens[t].cp_start; s->cp_end[t] = d.tokens[t].cp_end; }
@@ -235,7 +263,7 @@ static slant_status marginals_of(dev_eval *e, const double *w, const unsigned ch
     double *ps = e->p_span;
     for (size_t i = 0; i < e->n; i++) {
         const prep_seq *s = &e->seqs[i];
-        crf_seq cs = {(int)s->T, s->feat, s->offs, NULL};
+        crf_seq cs = seq_of(s, NULL);
         if (only && !only[i]) { ps += s->T; continue; }
         if (s->T == 0) continue;
         crf_emissions(&cs, L, w, e->emit);
@@ -399,6 +427,96 @@ static slant_status dev_f1_pruned(dev_eval *e, const double *w, size_t nw, size_
     return st;
 }
 
+/* ---- word vectors folded into word features (tagger_dense.h) ---- */
+
+typedef struct { uint64_t key; double w[TAGGER_MAX_LABELS]; } folded_row;
+
+static int cmp_folded(const void *a, const void *b) {
+    uint64_t x = ((const folded_row *)a)->key, y = ((const folded_row *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Moves the trained word-vector weights (n_dense ids after the n_keys
+ * sparse rows of *w) into the rows of the lower-cased-word features
+ * (feat_word_lower_key): added to a row the dictionary has, or a new row.
+ * Afterwards *keys (still sorted) and *w hold *n_keys rows, then the
+ * transition and start weights, and no vector weights. */
+static slant_status fold_vectors(const tagger_dense *dn, size_t L, size_t n_dense,
+                                 uint64_t **keys, size_t *n_keys, double **w) {
+    size_t K = *n_keys, n_new = 0, cap = 1024;
+    double *W = *w;
+    const double *wd = W + K * L;
+    folded_row *add = malloc(cap * sizeof *add);
+    if (!add) return SLANT_ENOMEM;
+    for (size_t r = 0; r < dn->n; r++)
+        for (int o = -dn->win; o <= dn->win; o++) {
+            double c[TAGGER_MAX_LABELS];
+            tagger_dense_word_weights(dn, r, o, wd, (int)L, c);
+            int zero = 1;
+            for (size_t y = 0; y < L; y++) zero &= c[y] == 0.0;
+            if (zero) continue;
+            uint64_t key = feat_word_lower_key(o, dn->hash[r]);
+            long at = find_key(*keys, K, key);
+            if (at >= 0) {
+                for (size_t y = 0; y < L; y++) W[(size_t)at * L + y] += c[y];
+                continue;
+            }
+            if (n_new == cap) {
+                folded_row *p = realloc(add, 2 * cap * sizeof *add);
+                if (!p) { free(add); return SLANT_ENOMEM; }
+                add = p; cap *= 2;
+            }
+            add[n_new].key = key;
+            memcpy(add[n_new].w, c, L * sizeof *c);
+            n_new++;
+        }
+    qsort(add, n_new, sizeof *add, cmp_folded);
+    size_t M = K + n_new, tail = L * L + L;
+    uint64_t *k2 = malloc((M ? M : 1) * sizeof *k2);
+    double *w2 = malloc((M * L + tail) * sizeof *w2);
+    if (!k2 || !w2) { free(k2); free(w2); free(add); return SLANT_ENOMEM; }
+    size_t i = 0, j = 0, m = 0;
+    while (i < K || j < n_new) {   /* merge two sorted lists; their keys differ */
+        if (j == n_new || (i < K && (*keys)[i] < add[j].key)) {
+            k2[m] = (*keys)[i];
+            memcpy(w2 + m * L, W + i * L, L * sizeof *w2);
+            i++;
+        } else {
+            k2[m] = add[j].key;
+            memcpy(w2 + m * L, add[j].w, L * sizeof *w2);
+            j++;
+        }
+        m++;
+    }
+    memcpy(w2 + M * L, W + (K + n_dense) * L, tail * sizeof *w2);
+    free(add);
+    free(*keys); free(*w);
+    *keys = k2; *w = w2; *n_keys = M;
+    return SLANT_OK;
+}
+
+/* P(inside) of every dev token by the model m as it will be saved (with the
+ * word vectors folded into its word features, which the prepared dev
+ * sequences do not have). */
+static slant_status dev_marginals_model(dev_eval *e, const slant_model *m, const corpus *dev) {
+    tagger_work wk;
+    tok_doc d;
+    slant_status st = tagger_work_init(&wk);
+    tok_doc_init(&d);
+    double *ps = e->p_span;
+    for (size_t i = 0; st == SLANT_OK && i < dev->len; i++) {
+        const corpus_article *art = &dev->items[i];
+        if ((st = tok_tokenize(art->text.data, art->text.len, &d)) != SLANT_OK) break;
+        if ((st = tagger_marginals(m, &wk, art->text.data, &d)) != SLANT_OK) break;
+        if (d.n_tokens != e->seqs[i].T) { st = SLANT_EINVAL; break; }
+        for (size_t t = 0; t < d.n_tokens; t++) ps[t] = wk.p_span[t];
+        ps += d.n_tokens;
+    }
+    tagger_work_fini(&wk);
+    tok_doc_fini(&d);
+    return st;
+}
+
 /* ---- training ---- */
 
 typedef struct {
@@ -436,6 +554,8 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     crf_seq *cs = NULL;
     double *w = NULL, *pc_avg = NULL;
     size_t n_keys = 0;
+    tagger_dense *dn = NULL;
+    size_t n_dense = 0, n_tot = 0;
     float **train_scores = NULL, **dev_scores = NULL;
     dev_eval ev;
     memset(&ev, 0, sizeof ev);
@@ -455,15 +575,29 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         if (st != SLANT_OK) goto fail;
         tm->has_sentence = 1;
     }
-    if ((st = prepare(m, train, train_gold, o->label_groups > 1 ? o->label_groups : 1, scheme, train_scores, &tr)) != SLANT_OK) goto fail;
+    if (o->vectors) {
+        if (o->vector_window < 0 || o->vector_window > TAGGER_DENSE_MAX_WIN) {
+            st = err_set(err, SLANT_EINVAL, NULL, -1, -1, "the word-vector window must be 0 to %d", TAGGER_DENSE_MAX_WIN);
+            goto fail;
+        }
+        if (!(dn = tagger_dense_read(o->vectors, o->vector_words, o->vector_window, o->vector_scale, err))) {
+            st = err && err->status != SLANT_OK ? err->status : SLANT_EFORMAT;
+            goto fail;
+        }
+    }
+    if ((st = prepare(m, train, train_gold, o->label_groups > 1 ? o->label_groups : 1, scheme, train_scores, dn, &tr)) != SLANT_OK) goto fail;
     if ((st = build_dictionary(tr, train->len, o->min_count, &keys, &n_keys)) != SLANT_OK) goto fail;
     if ((st = map_features(tr, train->len, keys, n_keys)) != SLANT_OK) goto fail;
+    n_dense = dn ? tagger_dense_ids(dn) : 0;   /* their weights follow the sparse ones */
+    n_tot = n_keys + n_dense;
+    for (size_t i = 0; i < train->len; i++) tr[i].dense_base = (uint32_t)n_keys;
     if (dev && dev_gold) {
-        if ((st = prepare(m, dev, NULL, 1, scheme, dev_scores, &dv)) != SLANT_OK) goto fail;
+        if ((st = prepare(m, dev, NULL, 1, scheme, dev_scores, dn, &dv)) != SLANT_OK) goto fail;
         if ((st = map_features(dv, dev->len, keys, n_keys)) != SLANT_OK) goto fail;
+        for (size_t i = 0; i < dev->len; i++) dv[i].dense_base = (uint32_t)n_keys;
         size_t total = 0, maxT = 1;
         for (size_t i = 0; i < dev->len; i++) { total += dv[i].T; if (dv[i].T > maxT) maxT = dv[i].T; }
-        ev.seqs = dv; ev.n = dev->len; ev.gold = dev_gold; ev.n_feat = n_keys; ev.L = L;
+        ev.seqs = dv; ev.n = dev->len; ev.gold = dev_gold; ev.n_feat = n_tot; ev.L = L;
         ev.p_span = malloc((total ? total : 1) * sizeof *ev.p_span);
         ev.emit = malloc(maxT * N_LABELS * sizeof(double));
         ev.alpha = malloc(maxT * N_LABELS * sizeof(double));
@@ -473,10 +607,10 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     }
     if (!(cs = calloc(train->len ? train->len : 1, sizeof *cs))) { st = SLANT_ENOMEM; goto fail; }
     for (size_t i = 0; i < train->len; i++) {
-        cs[i] = (crf_seq){(int)tr[i].T, tr[i].feat, tr[i].offs, tr[i].labels};
+        cs[i] = seq_of(&tr[i], tr[i].labels);
         rep->n_tokens += tr[i].T;
     }
-    size_t nw = crf_n_weights(n_keys, L);
+    size_t nw = crf_n_weights(n_tot, L);
     if (!(w = calloc(nw, sizeof *w))) { st = SLANT_ENOMEM; goto fail; }
 
     crf_train_opts co;
@@ -486,7 +620,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     progress_ctx pc = {o, dv ? &ev : NULL, rep, pc_avg, nw, 0};
     co.progress = on_iteration; co.ctx = &pc;
     if (o->bags <= 1) {
-        if ((st = crf_train(cs, train->len, n_keys, L, &co, w, err)) != SLANT_OK) goto fail;
+        if ((st = crf_train(cs, train->len, n_tot, L, &co, w, err)) != SLANT_OK) goto fail;
         if (pc.n_avg > 0)
             for (size_t i = 0; i < nw; i++) w[i] = pc.avg[i] / pc.n_avg;
     } else {
@@ -519,7 +653,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         if (cv) {
             size_t total = 0, maxT = 1;
             for (size_t i = 0; i < train->len; i++) { total += tr[i].T; if (tr[i].T > maxT) maxT = tr[i].T; }
-            et.seqs = tr; et.n = train->len; et.gold = train_gold; et.n_feat = n_keys; et.L = L;
+            et.seqs = tr; et.n = train->len; et.gold = train_gold; et.n_feat = n_tot; et.L = L;
             et.p_span = calloc(total ? total : 1, sizeof *et.p_span);
             et.emit = malloc(maxT * N_LABELS * sizeof(double));
             et.alpha = malloc(maxT * N_LABELS * sizeof(double));
@@ -539,7 +673,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
             if (o->bag_dropout > 0) bag_dropout(sub, k, o, b, dfeat, doffs);
             memset(wb, 0, nw * sizeof *wb);
             if (pc.avg) { memset(pc.avg, 0, nw * sizeof *pc.avg); pc.n_avg = 0; }
-            if ((st = crf_train(sub, k, n_keys, L, &co, wb, err)) != SLANT_OK) break;
+            if ((st = crf_train(sub, k, n_tot, L, &co, wb, err)) != SLANT_OK) break;
             if (pc.n_avg > 0)
                 for (size_t i = 0; i < nw; i++) wb[i] = pc.avg[i] / pc.n_avg;
             for (size_t i = 0; i < nw; i++) w[i] += wb[i];
@@ -564,6 +698,11 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         for (size_t i = 0; i < nw; i++) w[i] /= o->bags;
     }
 
+    if (dn) {
+        if ((st = fold_vectors(dn, N_LABELS, n_dense, &keys, &n_keys, &w)) != SLANT_OK) goto fail;
+        n_tot = n_keys;
+    }
+
     /* Keep only features with a non-negligible weight: the model stays small
      * and its table cache-friendly. Dropped rows are zeroed in w, and kept
      * ones rounded to float as stored, so the dev scores and the tuned
@@ -584,7 +723,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     tm->L = L;
     tm->feat_version = FEAT_VERSION;
     tm->n_feat = kept;
-    const double *trans = w + n_keys * N_LABELS;
+    const double *trans = w + n_tot * N_LABELS;
     for (int i = 0; i < L * L; i++) tm->trans[i] = trans[i];
     for (int i = 0; i < L; i++) tm->start[i] = trans[L * L + i];
     st = feat_table_build(&tm->table, kk, kept);
@@ -594,7 +733,8 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     rep->n_feat = kept;
     tm->decoding = (tagger_decoding){0.35, 0.35, 1, 1};
     if (dv) {
-        if ((st = dev_marginals(&ev, w)) != SLANT_OK) goto fail;
+        st = dn ? dev_marginals_model(&ev, m, dev) : dev_marginals(&ev, w);
+        if (st != SLANT_OK) goto fail;
         if ((st = tune_decoding(&ev, &tm->decoding, &rep->dev)) != SLANT_OK) goto fail;
     }
 fail:
@@ -605,6 +745,7 @@ fail:
     prep_free(tr, train->len);
     if (dev) prep_free(dv, dev->len);
     free(keys); free(cs); free(w);
+    tagger_dense_free(dn);
     sentence_scores_free(train_scores, train->len);
     if (dev) sentence_scores_free(dev_scores, dev->len);
     return st;

@@ -49,6 +49,14 @@ typedef struct {
      * of the bags so far (both pruned and with tuned decoding; -1 without
      * dev data). May be NULL. */
     void (*bag_done)(void *ctx, int bag, int bags, double bag_f1, double mean_f1);
+    /* Word vectors (word2vec text file, NULL: none) as real-valued features
+     * of the words at offsets -vector_window..vector_window (at most 2),
+     * scaled by vector_scale, folded into the word features after training
+     * (tagger_dense.h). */
+    const char *vectors;
+    double vector_scale;
+    int vector_window;
+    size_t vector_words;   /* the file's first (most frequent) words only; 0: all */
 } tagger_train_opts;
 
 void tagger_train_opts_init(tagger_train_opts *o);

@@ -380,15 +380,19 @@ slant_status feat_sentence(feat_ctx *c, const char *text, const tok_doc *d, size
 /* A position outside the article: its word, stem and shape take this value. */
 #define OUTSIDE 0x5bd1e995u
 
+/* The templates of the lower-cased word at offsets -2..2 (feat_word). */
+static const uint64_t LOWER_AT[5] = {2, 3, 4, 5, 6};
+
+uint64_t feat_word_lower_key(int off, uint64_t lower) { return feat(LOWER_AT[off + 2], lower); }
+
 size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, uint64_t *out) {
     int inside = t != FEAT_OUTSIDE;
     uint64_t low = inside ? c->lower[t] : OUTSIDE;
     switch (off) {
-    case -2: out[0] = feat(2, low); return 1;
-    case 2: out[0] = feat(6, low); return 1;
+    case -2: case 2: out[0] = feat(LOWER_AT[off + 2], low); return 1;
     case -1: case 1: {
         uint64_t stem = inside ? c->stem[t] : OUTSIDE, shape = inside ? c->shape[t] : OUTSIDE;
-        out[0] = feat(off < 0 ? 3 : 5, low);
+        out[0] = feat(LOWER_AT[off + 2], low);
         out[1] = feat(off < 0 ? 7 : 9, stem);
         out[2] = feat(off < 0 ? 10 : 12, shape);
         return 3;
@@ -397,7 +401,7 @@ size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, 
     }
     if (!inside) return 0;   /* the token itself is always inside */
     size_t n = 0;
-    out[n++] = feat(4, low);
+    out[n++] = feat(LOWER_AT[2], low);
     out[n++] = feat(8, c->stem[t]);
     out[n++] = feat(11, c->shape[t]);
     out[n++] = feat(15, c->pre[t]);

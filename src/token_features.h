@@ -95,6 +95,9 @@ slant_status feat_tokens(feat_ctx *c, const feat_resources *r, const char *text,
  * t+off) into out; returns how many (at most FEAT_WORD_MAX). Valid after
  * feat_prepare on the article; r may be NULL. */
 size_t feat_word(const feat_ctx *c, const feat_resources *r, size_t t, int off, uint64_t *out);
+/* The key of feat_word's lower-cased word feature at offset off (-2..2)
+ * for a word whose feat_word_hash is lower. */
+uint64_t feat_word_lower_key(int off, uint64_t lower);
 
 /* The word-in-quotes template of token t (lower-cased word x inside a
  * quotation or not), as feat_tokens writes it for t when its quotation

@@ -71,6 +71,21 @@ done
 expect train_bags_runs 0 "out-of-fold" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --bags 2 -o "$T/bags.slant"
 expect train_bags_model_is_valid 0 "" -- "$B" model check "$T/bags.slant"
 expect train_bag_dropout_runs 0 "bag 2/2" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --bags 2 --bag-fraction 1 --bag-dropout 0.3 --tagger-scheme 2 -o "$T/drop.slant"
+# Word vectors as tagger features: trained, folded into the word features;
+# the saved model's dev score is what its own output scores.
+printf '5 3\ncorrupt 1 0 0\nelite 0.5 1 0\nlies 0 1 1\ncouncil -1 0 1\ntuesday 0 -1 1\n' > "$T/vec.txt"
+expect train_vectors_runs 0 "" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 20 --tagger-vectors "$T/vec.txt" -o "$T/vec.slant"
+expect train_vectors_model_is_valid 0 "" -- "$B" model check "$T/vec.slant"
+"$B" analyze -m "$T/vec.slant" --format si "$T/tiny" > "$T/vec.si" 2>/dev/null
+"$B" eval si --json "$T/vec.si" "$T/tiny/SI.labels" > "$T/vec-si.json" 2>/dev/null
+"$B" model info "$T/vec.slant" > "$T/vec-info.txt" 2>/dev/null
+got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/vec-si.json" | head -n 1)
+want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/vec-info.txt" | head -n 1)
+if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
+else ko "train_vectors_dev_f1_matches_the_saved_model: eval $got, metadata $want"; fi
+printf '2 3\ncorrupt 1 0 0\nelite 0.5 x 0\n' > "$T/badvec.txt"
+expect train_refuses_bad_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-vectors "$T/badvec.txt" -o "$T/badvec.slant"
+expect train_refuses_vector_window_3 1 "window" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-vectors "$T/vec.txt" --tagger-vector-window 3 -o "$T/win3.slant"
 
 # slant serve (issue 6): tests/serve.sh, counted here.
 serve_line=$(BUILD="${BUILD:-build}" sh tests/serve.sh | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)

@@ -238,7 +238,7 @@ static void emissions_should_sum_state_weights_of_each_token(void) {
     /* 3 tokens; token 1 has no features. */
     const uint32_t feat[] = {0, 2, 1, 2, 2};
     const uint32_t offs[] = {0, 2, 2, 5};
-    crf_seq s = {3, feat, offs, NULL};
+    crf_seq s = {3, feat, offs, NULL, NULL, 0, 0, 0};
     const int L = 2;
     double w[3 * 2 + 4 + 2] = {1, 2, 10, 20, 100, 200};
     double emit[3 * 2];

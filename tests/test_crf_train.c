@@ -272,7 +272,7 @@ static void training_should_reject_out_of_range_labels_and_features(void) {
     const uint32_t feat[] = {0, 1};
     const uint32_t offs[] = {0, 1, 2};
     int labels[] = {0, 3};
-    crf_seq s = {2, feat, offs, labels};
+    crf_seq s = {2, feat, offs, labels, NULL, 0, 0, 0};
     double w[2 * 3 + 9 + 3] = {0};
     crf_train_opts o;
     crf_train_opts_init(&o);
@@ -286,9 +286,59 @@ static void training_should_reject_out_of_range_labels_and_features(void) {
     CHECK_EQ_INT(crf_train(&s, 1, 2, 3, &o, w, NULL), SLANT_EINVAL);
 }
 
+/* Real-valued (dense) features with a window of +-1 (word vectors):
+ * the gradient against central finite differences, and the same objective
+ * and gradient for 1 and 3 threads. */
+static void dense_gradient_should_match_central_finite_differences(void) {
+    const int L = 3, n_sparse = 7, D = 4, win = 1, lens[] = {1, 3, 5, 8, 2};
+    const int n_feat = n_sparse + (2 * win + 1) * D;
+    const double c2 = 0.3;
+    corpus c;
+    random_corpus(&c, lens, 5, n_sparse, 3, L);
+    float *dense = malloc(19 * (size_t)D * sizeof *dense);
+    size_t at = 0;
+    for (size_t s = 0; s < c.n; s++) {
+        crf_seq *q = &c.seqs[s];
+        q->dense = dense + at;
+        q->dense_dim = D; q->dense_win = win; q->dense_base = (uint32_t)n_sparse;
+        for (int k = 0; k < q->T * D; k++) dense[at + (size_t)k] = (float)(rnd_int(5) == 0 ? 0.0 : rnd(-1.5, 1.5));
+        at += (size_t)q->T * (size_t)D;
+    }
+    size_t n_w = crf_n_weights((size_t)n_feat, L);
+    double *w = malloc(n_w * sizeof *w), *g = malloc(n_w * sizeof *g);
+    double *g2 = malloc(n_w * sizeof *g2);
+    for (size_t k = 0; k < n_w; k++) w[k] = rnd(-1, 1);
+    double f = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g, 1);
+    CHECK(isfinite(f) && f > 0);
+    double f3 = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 3);
+    CHECK(memcmp(&f, &f3, sizeof f) == 0);
+    CHECK(memcmp(g, g2, n_w * sizeof *g) == 0);
+    const double h = 1e-5;
+    double worst = 0.0, gmax = 0.0;
+    for (size_t k = 0; k < n_w; k++) {
+        double keep = w[k];
+        w[k] = keep + h;
+        double fp = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 1);
+        w[k] = keep - h;
+        double fm = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 1);
+        w[k] = keep;
+        double fd = (fp - fm) / (2 * h);
+        double rel = fabs(fd - g[k]) / fmax(1.0, fabs(g[k]));
+        if (rel > worst) worst = rel;
+        if (k >= (size_t)n_sparse * (size_t)L && k < (size_t)n_feat * (size_t)L &&
+            fabs(g[k] - c2 * w[k]) > gmax) gmax = fabs(g[k] - c2 * w[k]);
+    }
+    CHECK(worst < 1e-6);
+    CHECK(gmax > 0.01);   /* the dense weights do get data gradient */
+    if (worst >= 1e-6) fprintf(stderr, "  worst relative error %g\n", worst);
+    free(w); free(g); free(g2); free(dense);
+    corpus_free(&c);
+}
+
 int main(void) {
     TEST(gradient_should_match_central_finite_differences);
     TEST(objective_should_be_bit_identical_for_1_2_and_3_threads);
+    TEST(dense_gradient_should_match_central_finite_differences);
     TEST(training_should_fit_a_separable_toy_problem);
     TEST(training_twice_and_with_2_threads_should_give_identical_weights);
     TEST(l1_training_should_produce_exact_zeros);
