@@ -19,6 +19,6 @@ fi
 build/slant train --name slant-default \
     --articles "$P/train/articles" --labels "$P/train/SI.labels" --tc-labels "$P/train/TC.labels" \
     --dev-articles "$P/dev/articles" --dev-labels "$P/dev/SI.labels" --dev-tc-labels "$P/dev/TC.labels" \
-    --clusters build/clusters.tsv --tagger-vectors build/vectors.txt --tc-vectors build/vectors.txt --tc-c2 3e-4 \
+    --clusters build/clusters.tsv --tagger-vectors build/vectors.txt --tagger-vector-words 24000 --tc-vectors build/vectors.txt --tc-c2 3e-4 \
     ${SLANT_TRAIN_ARGS:-} -o models/default.slant --force
 build/slant model info models/default.slant
