@@ -35,11 +35,22 @@ tagger_dense *tagger_dense_read(const char *path, size_t max_words, int win, dou
     }
     size_t header_words = V;
     if (max_words && max_words < V) V = max_words;
-    x = malloc((V ? V : 1) * D * sizeof *x);
-    keys = malloc((V ? V : 1) * sizeof *keys);
+    /* The header is not trusted with the allocation: room grows as words come. */
+    size_t cap = V < 4096 ? (V ? V : 1) : 4096;
+    x = malloc(cap * D * sizeof *x);
+    keys = malloc(cap * sizeof *keys);
     d = calloc(1, sizeof *d);
     if (!x || !keys || !d) { err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory"); goto fail; }
     for (; n < V; n++) {
+        if (n == cap) {
+            size_t nc = cap * 2 < V ? cap * 2 : V;
+            float *nx = realloc(x, nc * D * sizeof *x);
+            if (nx) x = nx;
+            hash_row *nk = nx ? realloc(keys, nc * sizeof *keys) : NULL;
+            if (!nx || !nk) { err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory"); goto fail; }
+            keys = nk;
+            cap = nc;
+        }
         if (fscanf(f, "%1023s", word) != 1) {
             err_set(err, SLANT_EFORMAT, path, (long)n + 2, -1, "the header promises %zu words, the file ends after %zu", header_words, n);
             goto fail;
