@@ -118,6 +118,28 @@ static double viterbi_accuracy(const corpus *c, size_t n_feat, int L, const doub
     return (double)right / (double)total;
 }
 
+/* The largest relative difference between the gradient g of c's objective
+ * at w and its central finite differences (w is restored; scratch: a
+ * gradient-sized buffer). */
+static double worst_fd_error(const corpus *c, size_t n_feat, int L, double *w, const double *g,
+                             double c2, double *scratch) {
+    const double h = 1e-5;
+    double worst = 0.0;
+    size_t n_w = crf_n_weights(n_feat, L);
+    for (size_t k = 0; k < n_w; k++) {
+        double keep = w[k];
+        w[k] = keep + h;
+        double fp = crf_objective(c->seqs, c->n, n_feat, L, w, c2, scratch, 1);
+        w[k] = keep - h;
+        double fm = crf_objective(c->seqs, c->n, n_feat, L, w, c2, scratch, 1);
+        w[k] = keep;
+        double fd = (fp - fm) / (2 * h);
+        double rel = fabs(fd - g[k]) / fmax(1.0, fabs(g[k]));
+        if (rel > worst) worst = rel;
+    }
+    return worst;
+}
+
 /* ---- gradient ---- */
 
 static void gradient_should_match_central_finite_differences(void) {
@@ -131,19 +153,7 @@ static void gradient_should_match_central_finite_differences(void) {
     for (size_t k = 0; k < n_w; k++) w[k] = rnd(-1, 1);
     double f = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g, 1);
     CHECK(isfinite(f) && f > 0);
-    const double h = 1e-5;
-    double worst = 0.0;
-    for (size_t k = 0; k < n_w; k++) {
-        double keep = w[k];
-        w[k] = keep + h;
-        double fp = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 1);
-        w[k] = keep - h;
-        double fm = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 1);
-        w[k] = keep;
-        double fd = (fp - fm) / (2 * h);
-        double rel = fabs(fd - g[k]) / fmax(1.0, fabs(g[k]));
-        if (rel > worst) worst = rel;
-    }
+    double worst = worst_fd_error(&c, (size_t)n_feat, L, w, g, c2, g2);
     CHECK(worst < 1e-6);
     if (worst >= 1e-6) fprintf(stderr, "  worst relative error %g\n", worst);
     free(w); free(g); free(g2);
@@ -313,21 +323,9 @@ static void dense_gradient_should_match_central_finite_differences(void) {
     double f3 = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 3);
     CHECK(memcmp(&f, &f3, sizeof f) == 0);
     CHECK(memcmp(g, g2, n_w * sizeof *g) == 0);
-    const double h = 1e-5;
-    double worst = 0.0, gmax = 0.0;
-    for (size_t k = 0; k < n_w; k++) {
-        double keep = w[k];
-        w[k] = keep + h;
-        double fp = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 1);
-        w[k] = keep - h;
-        double fm = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 1);
-        w[k] = keep;
-        double fd = (fp - fm) / (2 * h);
-        double rel = fabs(fd - g[k]) / fmax(1.0, fabs(g[k]));
-        if (rel > worst) worst = rel;
-        if (k >= (size_t)n_sparse * (size_t)L && k < (size_t)n_feat * (size_t)L &&
-            fabs(g[k] - c2 * w[k]) > gmax) gmax = fabs(g[k] - c2 * w[k]);
-    }
+    double worst = worst_fd_error(&c, (size_t)n_feat, L, w, g, c2, g2), gmax = 0.0;
+    for (size_t k = (size_t)n_sparse * (size_t)L; k < (size_t)n_feat * (size_t)L; k++)
+        if (fabs(g[k] - c2 * w[k]) > gmax) gmax = fabs(g[k] - c2 * w[k]);
     CHECK(worst < 1e-6);
     CHECK(gmax > 0.01);   /* the dense weights do get data gradient */
     if (worst >= 1e-6) fprintf(stderr, "  worst relative error %g\n", worst);
