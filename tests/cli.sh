@@ -35,6 +35,10 @@ if [ -f models/default.slant ]; then
     expect analyze_si_runs_on_the_example 0 "" -- "$B" analyze --format si examples/harbor-bill.txt
     # Every SI line has three columns, numeric offsets, start < end.
     if awk -F'\t' 'NF != 3 || $2 !~ /^[0-9]+$/ || $3 !~ /^[0-9]+$/ || $2 + 0 >= $3 + 0 { bad = 1 } END { exit bad }' "$T/out"; then ok; else ko "si_lines_are_well_formed"; fi
+    # SI lists each span once, even one the FLC output gives two techniques.
+    "$B" analyze --format flc examples/harbor-bill.txt 2>/dev/null | cut -f1,3,4 | sort -u > "$T/flc-spans"
+    if [ -z "$(sort "$T/out" | uniq -d)" ] && sort "$T/out" | cmp -s - "$T/flc-spans"; then ok
+    else ko "si_lists_each_span_once_as_flc_has_them"; fi
     cat examples/harbor-bill.txt | "$B" analyze --format si - > "$T/stdin.si" 2>/dev/null
     sed 's/^harbor-bill/stdin/' "$T/out" | cmp -s - "$T/stdin.si" && ok || ko "stdin_gives_the_same_spans_as_the_file"
     printf 'ok text \377 here\n' > "$T/bad.txt"
