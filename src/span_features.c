@@ -275,9 +275,7 @@ slant_status spf_vectors_alloc(spf_vectors *v, size_t n, uint32_t dim) {
 }
 
 int32_t spf_vectors_find(const spf_vectors *v, uint64_t key) {
-    size_t lo = 0, hi = v->n;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (v->hash[m] < key) lo = m + 1; else hi = m; }
-    return lo < v->n && v->hash[lo] == key ? (int32_t)lo : -1;
+    return (int32_t)u64_find_sorted(v->hash, v->n, key);
 }
 
 void spf_use_slots(spf_ctx *c, const uint32_t *slots, uint64_t naming,

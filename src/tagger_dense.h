@@ -48,4 +48,15 @@ void tagger_dense_values(const tagger_dense *d, const uint64_t *lower, size_t T,
 void tagger_dense_word_weights(const tagger_dense *d, size_t r, int o, const double *wd, int L,
                                double *out);
 
+/* Folds trained vector weights into word features. *keys: *n_keys sorted
+ * feature keys; *w: their weights (n_keys x L), then the n_dense x L
+ * vector weights (ids as tagger_dense_ids), then the L x L transition and
+ * L start weights. Each word's weights at each offset are added to the row
+ * of its feat_word_lower_key, a new row (keys kept sorted) when there is
+ * none. Afterwards *keys and *w (both reallocated) hold the grown rows and
+ * the transition and start weights, no vector weights. Errors:
+ * SLANT_ENOMEM, SLANT_EINVAL (L too large). */
+slant_status tagger_dense_fold(const tagger_dense *d, size_t L, size_t n_dense, uint64_t **keys,
+                               size_t *n_keys, double **w);
+
 #endif

@@ -20,6 +20,7 @@
 #include "tagger_dense.h"
 #include "token_features.h"
 #include "util/mix64.h"
+#include "util/u64_sorted.h"
 
 enum { LBL_O = 0 };
 
@@ -216,12 +217,6 @@ static slant_status build_dictionary(const prep_seq *p, size_t n, int min_count,
     return SLANT_OK;
 }
 
-static long find_key(const uint64_t *keys, size_t n, uint64_t h) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) { size_t mid = (lo + hi) / 2; if (keys[mid] < h) lo = mid + 1; else hi = mid; }
-    return lo < n && keys[lo] == h ? (long)lo : -1;
-}
-
 /* Replaces each sequence's hashes by dictionary rows, dropping unknowns. */
 static slant_status map_features(prep_seq *p, size_t n, const uint64_t *keys, size_t n_keys) {
     for (size_t i = 0; i < n; i++) {
@@ -233,7 +228,7 @@ static slant_status map_features(prep_seq *p, size_t n, const uint64_t *keys, si
             uint32_t from = s->offs[t], to = s->offs[t + 1];
             s->offs[t] = (uint32_t)k;
             for (uint32_t j = from; j < to; j++) {
-                long r = find_key(keys, n_keys, s->hashes[j]);
+                long r = u64_find_sorted(keys, n_keys, s->hashes[j]);
                 if (r >= 0) s->feat[k++] = (uint32_t)r;
             }
         }
@@ -425,74 +420,6 @@ static slant_status dev_f1_pruned(dev_eval *e, const double *w, size_t nw, size_
     free(c);
     *f1 = st == SLANT_OK ? s.f1 : -1;
     return st;
-}
-
-/* ---- word vectors folded into word features (tagger_dense.h) ---- */
-
-typedef struct { uint64_t key; double w[TAGGER_MAX_LABELS]; } folded_row;
-
-static int cmp_folded(const void *a, const void *b) {
-    uint64_t x = ((const folded_row *)a)->key, y = ((const folded_row *)b)->key;
-    return (x > y) - (x < y);
-}
-
-/* Moves the trained word-vector weights (n_dense ids after the n_keys
- * sparse rows of *w) into the rows of the lower-cased-word features
- * (feat_word_lower_key): added to a row the dictionary has, or a new row.
- * Afterwards *keys (still sorted) and *w hold *n_keys rows, then the
- * transition and start weights, and no vector weights. */
-static slant_status fold_vectors(const tagger_dense *dn, size_t L, size_t n_dense,
-                                 uint64_t **keys, size_t *n_keys, double **w) {
-    size_t K = *n_keys, n_new = 0, cap = 1024;
-    double *W = *w;
-    const double *wd = W + K * L;
-    folded_row *add = malloc(cap * sizeof *add);
-    if (!add) return SLANT_ENOMEM;
-    for (size_t r = 0; r < dn->n; r++)
-        for (int o = -dn->win; o <= dn->win; o++) {
-            double c[TAGGER_MAX_LABELS];
-            tagger_dense_word_weights(dn, r, o, wd, (int)L, c);
-            int zero = 1;
-            for (size_t y = 0; y < L; y++) zero &= c[y] == 0.0;
-            if (zero) continue;
-            uint64_t key = feat_word_lower_key(o, dn->hash[r]);
-            long at = find_key(*keys, K, key);
-            if (at >= 0) {
-                for (size_t y = 0; y < L; y++) W[(size_t)at * L + y] += c[y];
-                continue;
-            }
-            if (n_new == cap) {
-                folded_row *p = realloc(add, 2 * cap * sizeof *add);
-                if (!p) { free(add); return SLANT_ENOMEM; }
-                add = p; cap *= 2;
-            }
-            add[n_new].key = key;
-            memcpy(add[n_new].w, c, L * sizeof *c);
-            n_new++;
-        }
-    qsort(add, n_new, sizeof *add, cmp_folded);
-    size_t M = K + n_new, tail = L * L + L;
-    uint64_t *k2 = malloc((M ? M : 1) * sizeof *k2);
-    double *w2 = malloc((M * L + tail) * sizeof *w2);
-    if (!k2 || !w2) { free(k2); free(w2); free(add); return SLANT_ENOMEM; }
-    size_t i = 0, j = 0, m = 0;
-    while (i < K || j < n_new) {   /* merge two sorted lists; their keys differ */
-        if (j == n_new || (i < K && (*keys)[i] < add[j].key)) {
-            k2[m] = (*keys)[i];
-            memcpy(w2 + m * L, W + i * L, L * sizeof *w2);
-            i++;
-        } else {
-            k2[m] = add[j].key;
-            memcpy(w2 + m * L, add[j].w, L * sizeof *w2);
-            j++;
-        }
-        m++;
-    }
-    memcpy(w2 + M * L, W + (K + n_dense) * L, tail * sizeof *w2);
-    free(add);
-    free(*keys); free(*w);
-    *keys = k2; *w = w2; *n_keys = M;
-    return SLANT_OK;
 }
 
 /* P(inside) of every dev token by the model m as it will be saved (with the
@@ -699,7 +626,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
     }
 
     if (dn) {
-        if ((st = fold_vectors(dn, N_LABELS, n_dense, &keys, &n_keys, &w)) != SLANT_OK) goto fail;
+        if ((st = tagger_dense_fold(dn, N_LABELS, n_dense, &keys, &n_keys, &w)) != SLANT_OK) goto fail;
         n_tot = n_keys;
     }
 

@@ -144,9 +144,94 @@ static void folded_word_weights_should_equal_the_dense_emissions(void) {
     tagger_dense_free(d);
 }
 
+/* The whole fold: a dictionary holding some of the words' lower-cased-word
+ * features, random sparse, vector, transition and start weights; after
+ * tagger_dense_fold, every token's emission from the grown rows alone
+ * equals its emission before (those rows plus the vector features), the
+ * keys stay sorted and the transition and start weights come along. */
+static int cmp_key(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static double row_weight(const uint64_t *keys, size_t n, const double *w, uint64_t key, int y) {
+    for (size_t i = 0; i < n; i++) if (keys[i] == key) return w[i * 3 + (size_t)y];
+    return 0.0;
+}
+
+static void folding_should_keep_every_emission(void) {
+    slant_error err;
+    tagger_dense *d = read_text("4 3\nstorm 1 2 2\nthe 0 0 5\nborder -3 4 0\nagain 1 -1 0.5\n", 1, 0.7, &err);
+    const char *text = "The storm hit the border again. Calm followed the storm";
+    tok_doc doc;
+    tok_doc_init(&doc);
+    feat_ctx *c = feat_ctx_new();
+    if (!d || !c || tok_tokenize(text, strlen(text), &doc) != SLANT_OK || feat_prepare(c, text, &doc) != SLANT_OK) {
+        CHECK(0);
+        feat_ctx_free(c); tok_doc_fini(&doc); tagger_dense_free(d);
+        return;
+    }
+    const int L = 3;
+    size_t T = doc.n_tokens, D = (size_t)d->D, n_dense = tagger_dense_ids(d), tail = 3 * 3 + 3;
+    const uint64_t *lower = feat_token_lower(c);
+    /* The dictionary: "storm" and "the" at offset 0 and "border" at -1
+     * (rows that grow), and three other keys. */
+    size_t K = 6;
+    uint64_t *keys = malloc(K * sizeof *keys);
+    double *w = malloc((K * 3 + n_dense * 3 + tail) * sizeof *w);
+    float *vals = malloc(T * D * sizeof *vals);
+    double *before = calloc(T * 3, sizeof *before);
+    if (!keys || !w || !vals || !before) { CHECK(0); goto done; }
+    keys[0] = feat_word_lower_key(0, feat_word_hash("storm", 5));
+    keys[1] = feat_word_lower_key(0, feat_word_hash("the", 3));
+    keys[2] = feat_word_lower_key(-1, feat_word_hash("border", 6));
+    keys[3] = 17; keys[4] = UINT64_MAX / 3; keys[5] = UINT64_MAX - 5;
+    qsort(keys, K, sizeof *keys, cmp_key);
+    for (size_t k = 0; k < K * 3 + n_dense * 3 + tail; k++) w[k] = cos(0.7 * (double)k + 0.3);
+    /* Before: sparse rows of each token's window, plus the vector features. */
+    tagger_dense_values(d, lower, T, vals);
+    crf_seq s;
+    memset(&s, 0, sizeof s);
+    s.T = (int)T; s.dense = vals; s.dense_dim = d->D; s.dense_win = d->win; s.dense_base = 0;
+    crf_dense_emissions(&s, L, w + K * 3, before);
+    for (size_t t = 0; t < T; t++)
+        for (int o = -1; o <= 1; o++) {
+            long u = (long)t + o;
+            if (u < 0 || (size_t)u >= T) continue;
+            for (int y = 0; y < 3; y++)
+                before[t * 3 + (size_t)y] += row_weight(keys, K, w, feat_word_lower_key(o, lower[u]), y);
+        }
+    double trans[12], other[3];
+    for (int y = 0; y < 3; y++) other[y] = row_weight(keys, K, w, 17, y);
+    memcpy(trans, w + K * 3 + n_dense * 3, sizeof trans);
+    size_t n_keys = K;
+    CHECK(tagger_dense_fold(d, 3, n_dense, &keys, &n_keys, &w) == SLANT_OK);
+    CHECK(n_keys == K + 4 * 3 - 3);   /* 12 word-offset rows, 3 of them there already */
+    for (size_t i = 1; i < n_keys; i++) CHECK(keys[i - 1] < keys[i]);
+    CHECK(memcmp(w + n_keys * 3, trans, sizeof trans) == 0);
+    for (int y = 0; y < 3; y++) CHECK(row_weight(keys, n_keys, w, 17, y) == other[y]);   /* untouched */
+    double worst = 0;
+    for (size_t t = 0; t < T; t++)
+        for (int y = 0; y < 3; y++) {
+            double after = 0;
+            for (int o = -1; o <= 1; o++) {
+                long u = (long)t + o;
+                if (u >= 0 && (size_t)u < T) after += row_weight(keys, n_keys, w, feat_word_lower_key(o, lower[u]), y);
+            }
+            worst = fmax(worst, fabs(after - before[t * 3 + (size_t)y]));
+        }
+    CHECK(worst < 1e-12);
+done:
+    free(keys); free(w); free(vals); free(before);
+    feat_ctx_free(c);
+    tok_doc_fini(&doc);
+    tagger_dense_free(d);
+}
+
 int main(void) {
     TEST(vectors_should_be_read_unit_length_first_copy_wins);
     TEST(bad_vector_files_should_be_refused_with_the_line);
     TEST(folded_word_weights_should_equal_the_dense_emissions);
+    TEST(folding_should_keep_every_emission);
     return test_summary("tagger_dense");
 }

@@ -29,6 +29,12 @@ void u64_sort(uint64_t *v, size_t n) {
     }
 }
 
+long u64_find_sorted(const uint64_t *v, size_t n, uint64_t key) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) { size_t m = (lo + hi) / 2; if (v[m] < key) lo = m + 1; else hi = m; }
+    return lo < n && v[lo] == key ? (long)lo : -1;
+}
+
 /* Two binary searches, so a word repeated thousands of times (scraped
  * boilerplate) costs no more than a rare one; a linear count made long
  * repetitive articles quadratic. */

@@ -11,6 +11,9 @@
 /* Sorts v[0..n) ascending. */
 void u64_sort(uint64_t *v, size_t n);
 
+/* The position of key in sorted v[0..n) (its first copy), or -1. */
+long u64_find_sorted(const uint64_t *v, size_t n, uint64_t key);
+
 /* Occurrences of key in sorted v[0..n). */
 size_t u64_count_sorted(const uint64_t *v, size_t n, uint64_t key);
 
