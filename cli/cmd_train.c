@@ -163,101 +163,6 @@ static slant_status label_fragments(const lab_list *pred, const lab_list *gold, 
     return st;
 }
 
-typedef struct { uint64_t hash; size_t row; } vec_key;
-
-static int cmp_vec_key(const void *x, const void *y) {
-    const vec_key *p = x, *q = y;
-    return p->hash < q->hash ? -1 : p->hash > q->hash;
-}
-
-/* Reads the first max_words vectors of a word2vec text file ("V D" then
- * "word x1 ... xD" lines; words lower-cased as the features see them),
- * scales each to unit length, then quantizes every component to int8 with
- * one scale for the file, times `weight`. */
-static int read_vectors(const char *path, int max_words, double weight,
-                        const feat_clusters *clusters, unsigned depth, spf_vectors *out) {
-    FILE *f = fopen(path, "r");
-    size_t V = 0, D = 0, n = 0;
-    float *x = NULL;
-    vec_key *keys = NULL;
-    char word[1024];
-    int rc = EXIT_INPUT;
-    if (!f) { fprintf(stderr, "slant train: cannot read %s\n", path); return EXIT_INPUT; }
-    if (fscanf(f, "%zu %zu", &V, &D) != 2 || D == 0 || D > 4096) {
-        fprintf(stderr, "slant train: %s: first line is not 'words dimensions'\n", path);
-        goto done;
-    }
-    if (max_words > 0 && V > (size_t)max_words) V = (size_t)max_words;
-    x = malloc((V ? V : 1) * D * sizeof *x);
-    keys = malloc((V ? V : 1) * sizeof *keys);
-    if (!x || !keys) { fprintf(stderr, "slant train: out of memory\n"); rc = EXIT_INTERNAL; goto done; }
-    double mx = 0;
-    for (; n < V; n++) {
-        if (fscanf(f, "%1023s", word) != 1) break;
-        double norm = 0;
-        for (size_t k = 0; k < D; k++) {
-            if (fscanf(f, "%f", &x[n * D + k]) != 1) {
-                fprintf(stderr, "slant train: %s: vector %zu is short\n", path, n + 1);
-                goto done;
-            }
-            norm += (double)x[n * D + k] * x[n * D + k];
-        }
-        norm = norm > 0 ? sqrt(norm) : 1;
-        for (size_t k = 0; k < D; k++) {
-            x[n * D + k] = (float)(x[n * D + k] / norm);
-            if (fabs(x[n * D + k]) > mx) mx = fabs(x[n * D + k]);
-        }
-        keys[n].hash = feat_word_hash(word, strlen(word));
-        keys[n].row = n;
-    }
-    if (depth) {
-        /* One vector per cluster: the mean of its words' unit vectors,
-         * scaled to unit length again; words without a cluster drop out. */
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key = spf_cluster_key(clusters, keys[i].hash, depth);
-            if (key) { keys[m].hash = key; keys[m].row = keys[i].row; m++; }
-        }
-        n = m;
-    }
-    qsort(keys, n, sizeof *keys, cmp_vec_key);
-    size_t u = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && keys[j].hash == keys[i].hash) j++;
-        if (depth) {
-            /* Sum rows keys[i..j) into row keys[i].row (rows are distinct). */
-            float *dst = x + keys[i].row * D;
-            for (size_t r = i + 1; r < j; r++)
-                for (size_t k = 0; k < D; k++) dst[k] += x[keys[r].row * D + k];
-            double norm = 0;
-            for (size_t k = 0; k < D; k++) norm += (double)dst[k] * dst[k];
-            norm = norm > 0 ? sqrt(norm) : 1;
-            for (size_t k = 0; k < D; k++) dst[k] = (float)(dst[k] / norm);
-        }
-        keys[u++] = keys[i];
-        i = j;
-    }
-    mx = 0;
-    for (size_t i = 0; i < u; i++)
-        for (size_t k = 0; k < D; k++)
-            if (fabs(x[keys[i].row * D + k]) > mx) mx = fabs(x[keys[i].row * D + k]);
-    if (mx <= 0) mx = 1;
-    if (spf_vectors_alloc(out, u, (uint32_t)D) != SLANT_OK) { fprintf(stderr, "slant train: out of memory\n"); rc = EXIT_INTERNAL; goto done; }
-    out->scale = (float)(mx / 127.0 * weight);
-    out->depth = depth;
-    for (size_t i = 0; i < u; i++) {
-        out->hash[i] = keys[i].hash;
-        for (size_t k = 0; k < D; k++)
-            out->q[i * D + k] = (int8_t)lrint(x[keys[i].row * D + k] / mx * 127.0);
-    }
-    rc = EXIT_OK;
-done:
-    fclose(f);
-    free(x); free(keys);
-    return rc;
-}
-
 /* What the classifier stage did, for the summary and META. */
 typedef struct {
     int trained, dev_tc, dev_flc;
@@ -317,8 +222,11 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
             rc = EXIT_INPUT;
             goto done;
         }
-        if ((rc = read_vectors(a->tc_vectors, a->tc_vector_words, a->tc_vector_scale, m->resources.clusters,
-                               (unsigned)a->tc_vector_depth, &vec)) != EXIT_OK) goto done;
+        word_vectors *wv = word_vectors_read(a->tc_vectors, a->tc_vector_words > 0 ? (size_t)a->tc_vector_words : 0, &err);
+        if (!wv) { st = err.status; goto done; }
+        st = spf_vectors_from_words(wv, a->tc_vector_scale, m->resources.clusters, (unsigned)a->tc_vector_depth, &vec);
+        word_vectors_free(wv);
+        if (st != SLANT_OK) goto done;
         o.vectors = &vec;
         o.groups |= SPF_VECTORS;
         if (!a->quiet) fprintf(stderr, "word vectors: %zu %s x %u from %s\n", vec.n, vec.depth ? "clusters" : "words", vec.dim, a->tc_vectors);

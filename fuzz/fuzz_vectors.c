@@ -1,10 +1,12 @@
 /*
- * libFuzzer target for the word-vectors reader of the span tagger
- * (tagger_dense_read, a word2vec text file): arbitrary bytes, written to a
- * temporary file, must never crash or read out of bounds; what it accepts
- * must hold strictly ascending word hashes and vectors of finite
- * components of unit length (or zero); a failure must say why, with the
- * file, and be a format, I/O or memory error.
+ * libFuzzer target for the word-vectors reader (word_vectors_read, a
+ * word2vec text file) and the two trainers' tables built from it: the span
+ * tagger's (tagger_dense_read) and the technique classifier's
+ * (spf_vectors_from_words, one vector per word). Arbitrary bytes, written
+ * to a temporary file, must never crash or read out of bounds; what is
+ * accepted must hold vectors of finite components of unit length (or
+ * zero), and both tables strictly ascending word hashes; a failure must
+ * say why, with the file, and be a format, I/O or memory error.
  * Seeds: fuzz/corpus/vectors/. Run through `make fuzz` (fuzz/run.sh).
  */
 #include <math.h>
@@ -14,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "span_classifier_train.h"
 #include "tagger_dense.h"
+#include "word_vectors.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,6 +30,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     close(fd);
     if (!ok) { unlink(path); return 0; }
     slant_error err;
+    slant_error_clear(&err);
+    word_vectors *wv = word_vectors_read(path, 0, &err);
+    if (wv) {
+        for (size_t i = 0; i < wv->n * (size_t)wv->D; i++)
+            if (!isfinite(wv->unit[i])) abort();
+        spf_vectors sv;
+        spf_vectors_init(&sv);
+        if (spf_vectors_from_words(wv, 1.0, NULL, 0, &sv) == SLANT_OK) {
+            if (sv.n > wv->n || sv.dim != (uint32_t)wv->D) abort();
+            for (size_t i = 1; i < sv.n; i++)
+                if (sv.hash[i - 1] >= sv.hash[i]) abort();
+        }
+        spf_vectors_fini(&sv);
+        word_vectors_free(wv);
+    } else if (err.message[0] == '\0' || strcmp(err.file, path) != 0) {
+        abort();
+    }
     slant_error_clear(&err);
     tagger_dense *d = tagger_dense_read(path, 0, 1, 1.0, &err);
     if (d) {

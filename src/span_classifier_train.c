@@ -537,3 +537,66 @@ done:
     lab_list_fini(&flc);
     return st;
 }
+
+/* ---- word vectors for SPF_VECTORS ---- */
+
+typedef struct { uint64_t key; size_t row; } key_row;
+
+static int cmp_key_row(const void *a, const void *b) {
+    const key_row *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);   /* file order within a key */
+}
+
+slant_status spf_vectors_from_words(const word_vectors *wv, double weight,
+                                    const feat_clusters *clusters, unsigned depth,
+                                    spf_vectors *out) {
+    size_t n = wv->n, D = (size_t)wv->D;
+    key_row *keys = malloc((n ? n : 1) * sizeof *keys);
+    float *x = malloc((n ? n : 1) * D * sizeof *x);   /* rows are summed in place */
+    if (!keys || !x) { free(keys); free(x); return SLANT_ENOMEM; }
+    memcpy(x, wv->unit, n * D * sizeof *x);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = depth ? spf_cluster_key(clusters, wv->hash[i], depth) : wv->hash[i];
+        if (key) { keys[m].key = key; keys[m].row = i; m++; }   /* no cluster: left out */
+    }
+    qsort(keys, m, sizeof *keys, cmp_key_row);
+    size_t u = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j < m && keys[j].key == keys[i].key) j++;
+        if (depth) {
+            /* The cluster's vector: its words' sum, in file order, made unit. */
+            float *dst = x + keys[i].row * D;
+            for (const key_row *kr = keys + i + 1; kr < keys + j; kr++) {
+                const float *src = x + kr->row * D;
+                for (size_t k = 0; k < D; k++) dst[k] += src[k];
+            }
+            double norm = 0;
+            for (size_t k = 0; k < D; k++) norm += (double)dst[k] * dst[k];
+            norm = norm > 0 ? sqrt(norm) : 1;
+            for (size_t k = 0; k < D; k++) dst[k] = (float)(dst[k] / norm);
+        }
+        keys[u++] = keys[i];   /* a repeated word: the first (most frequent) wins */
+        i = j;
+    }
+    double mx = 0;
+    for (size_t i = 0; i < u; i++)
+        for (size_t k = 0; k < D; k++)
+            if (fabs(x[keys[i].row * D + k]) > mx) mx = fabs(x[keys[i].row * D + k]);
+    if (mx <= 0) mx = 1;
+    slant_status st = spf_vectors_alloc(out, u, (uint32_t)D);
+    if (st == SLANT_OK) {
+        out->scale = (float)(mx / 127.0 * weight);
+        out->depth = depth;
+        for (size_t i = 0; i < u; i++) {
+            out->hash[i] = keys[i].key;
+            for (size_t k = 0; k < D; k++)
+                out->q[i * D + k] = (int8_t)lrint(x[keys[i].row * D + k] / mx * 127.0);
+        }
+    }
+    free(keys);
+    free(x);
+    return st;
+}

@@ -15,6 +15,7 @@
 #include "labels.h"
 #include "metrics.h"
 #include "span_classifier.h"
+#include "word_vectors.h"
 
 typedef struct {
     uint32_t groups;           /* SPF_* feature groups */
@@ -51,6 +52,16 @@ typedef struct {
     double cv_accuracy_tuned;  /* ... with the bias offsets (optimistic) */
     double bias_offset[SLANT_N_TECHNIQUES]; /* added to the trained biases */
 } sct_report;
+
+/* The classifier's word vectors (SPF_VECTORS) from the unit vectors wv:
+ * depth 0, one per word (the first of repeated words); depth d > 0, one per
+ * d-bit word cluster of `clusters` (spf_cluster_key), the sum of every row
+ * of its words scaled to unit length again, words without a cluster left
+ * out. Components are quantized to int8 with one scale for all, times
+ * `weight`. out is replaced. Errors: SLANT_ENOMEM. */
+slant_status spf_vectors_from_words(const word_vectors *wv, double weight,
+                                    const feat_clusters *clusters, unsigned depth,
+                                    spf_vectors *out);
 
 /* groups = SPF_DEFAULT, c2 = 1e-4, max_iter = 300, min_count = 3, threads = 1,
  * class_weight_power = 0, holdout = 5, clusters = NULL, extra = NULL,

@@ -7,6 +7,7 @@
 #include "model.h"
 #include "token_features.h"
 #include "util/u64_sorted.h"
+#include "word_vectors.h"
 
 typedef struct { uint64_t h; size_t row; } hash_row;
 
@@ -24,69 +25,34 @@ void tagger_dense_free(tagger_dense *d) {
 
 tagger_dense *tagger_dense_read(const char *path, size_t max_words, int win, double scale,
                                 slant_error *err) {
-    FILE *f = fopen(path, "r");
-    size_t V = 0, D = 0, n = 0;
-    char word[1024];
-    float *x = NULL;
-    hash_row *keys = NULL;
-    tagger_dense *d = NULL;
-    if (!f) { err_set(err, SLANT_EIO, path, -1, -1, "cannot open the word vectors"); return NULL; }
-    if (fscanf(f, "%zu %zu", &V, &D) != 2 || D == 0 || D > 4096 || V > ((size_t)1 << 26)) {
-        err_set(err, SLANT_EFORMAT, path, 1, -1, "not a word2vec text file: the first line must be \"WORDS DIMENSIONS\"");
-        goto fail;
-    }
-    size_t header_words = V;
-    if (max_words && max_words < V) V = max_words;
-    /* The header is not trusted with the allocation: room grows as words come. */
-    size_t cap = V < 4096 ? (V ? V : 1) : 4096;
-    x = malloc(cap * D * sizeof *x);
-    keys = malloc(cap * sizeof *keys);
-    d = calloc(1, sizeof *d);
-    if (!x || !keys || !d) { err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory"); goto fail; }
-    for (; n < V; n++) {
-        if (n == cap) {
-            size_t nc = cap * 2 < V ? cap * 2 : V;
-            float *nx = realloc(x, nc * D * sizeof *x);
-            if (nx) x = nx;
-            hash_row *nk = nx ? realloc(keys, nc * sizeof *keys) : NULL;
-            if (!nx || !nk) { err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory"); goto fail; }
-            keys = nk;
-            cap = nc;
-        }
-        if (fscanf(f, "%1023s", word) != 1) {
-            err_set(err, SLANT_EFORMAT, path, (long)n + 2, -1, "the header promises %zu words, the file ends after %zu", header_words, n);
-            goto fail;
-        }
-        double norm = 0;
-        for (size_t k = 0; k < D; k++) {
-            if (fscanf(f, "%f", &x[n * D + k]) != 1 || !isfinite(x[n * D + k])) {
-                err_set(err, SLANT_EFORMAT, path, (long)n + 2, -1, "expected %zu finite numbers after the word", D);
-                goto fail;
-            }
-            norm += (double)x[n * D + k] * x[n * D + k];
-        }
-        norm = norm > 0 ? sqrt(norm) : 1;
-        for (size_t k = 0; k < D; k++) x[n * D + k] = (float)(x[n * D + k] / norm);
-        keys[n].h = feat_word_hash(word, strlen(word));
-        keys[n].row = n;
-    }
+    word_vectors *wv = word_vectors_read(path, max_words, err);
+    if (!wv) return NULL;
+    size_t n = wv->n, D = (size_t)wv->D;
+    hash_row *keys = malloc((n ? n : 1) * sizeof *keys);
+    tagger_dense *d = calloc(1, sizeof *d);
+    if (!keys || !d) goto nomem;
+    for (size_t i = 0; i < n; i++) { keys[i].h = wv->hash[i]; keys[i].row = i; }
     qsort(keys, n, sizeof *keys, cmp_hash_row);
     d->D = (int)D; d->win = win; d->scale = scale;
     d->hash = malloc((n ? n : 1) * sizeof *d->hash);
     d->vec = malloc((n ? n : 1) * D * sizeof *d->vec);
-    if (!d->hash || !d->vec) { err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory"); goto fail; }
+    if (!d->hash || !d->vec) goto nomem;
     size_t u = 0;
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && keys[i].h == keys[i - 1].h) continue;   /* the first (most frequent) wins */
         d->hash[u] = keys[i].h;
-        memcpy(d->vec + u * D, x + keys[i].row * D, D * sizeof *x);
+        memcpy(d->vec + u * D, wv->unit + keys[i].row * D, D * sizeof *d->vec);
         u++;
     }
     d->n = u;
-    fclose(f); free(x); free(keys);
+    free(keys);
+    word_vectors_free(wv);
     return d;
-fail:
-    fclose(f); free(x); free(keys); tagger_dense_free(d);
+nomem:
+    err_set(err, SLANT_ENOMEM, path, -1, -1, "out of memory");
+    free(keys);
+    word_vectors_free(wv);
+    tagger_dense_free(d);
     return NULL;
 }
 

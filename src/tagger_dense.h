@@ -27,10 +27,9 @@ typedef struct tagger_dense {
     float *vec;        /* n x D unit vectors */
 } tagger_dense;
 
-/* Reads a word2vec text file ("V D" then a word and D numbers a line, as
- * 'slant learn clusters --vectors' writes, most frequent words first): its
- * first max_words words (0: all); a repeated word keeps its first vector.
- * NULL with a message in err naming the file and line. */
+/* Reads a word2vec text file (word_vectors_read): its first max_words words
+ * (0: all); a repeated word keeps its first vector. NULL with a message in
+ * err naming the file and line. */
 tagger_dense *tagger_dense_read(const char *path, size_t max_words, int win, double scale,
                                 slant_error *err);
 void tagger_dense_free(tagger_dense *d);

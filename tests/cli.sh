@@ -89,6 +89,12 @@ if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = 
 else ko "train_vectors_dev_f1_matches_the_saved_model: eval $got, metadata $want"; fi
 printf '2 3\ncorrupt 1 0 0\nelite 0.5 x 0\n' > "$T/badvec.txt"
 expect train_refuses_bad_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-vectors "$T/badvec.txt" -o "$T/badvec.slant"
+# The classifier's vectors come through the same reader: one per word, or
+# per word cluster; a malformed file names its line there too.
+for i in 1 2 3 4; do printf '%s\tLoaded_Language\t12\t60\n' "$i" >> "$T/tiny/TC.labels"; done
+expect train_tc_vectors_runs 0 "word vectors: 5 words x 3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-iterations 5 --tc-vectors "$T/vec.txt" --tc-vector-depth 0 -o "$T/tcvec.slant"
+expect train_tc_vectors_model_is_valid 0 "" -- "$B" model check "$T/tcvec.slant"
+expect train_refuses_bad_tc_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/badvec.txt" --tc-vector-depth 0 -o "$T/badtc.slant"
 expect train_refuses_vector_window_3 1 "window" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-vectors "$T/vec.txt" --tagger-vector-window 3 -o "$T/win3.slant"
 
 # slant serve (issue 6): tests/serve.sh, counted here.

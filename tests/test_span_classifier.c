@@ -5,8 +5,10 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "corpus.h"
 #include "span_classifier.h"
 #include "span_classifier_train.h"
@@ -14,6 +16,7 @@
 #include "test.h"
 #include "token_features.h"
 #include "word_memo.h"
+#include "word_vectors.h"
 
 #define K SLANT_N_TECHNIQUES
 
@@ -711,6 +714,63 @@ static void span_features_should_follow_borrowed_memo_slots(void) {
     spf_ctx_free(c);
 }
 
+/* The classifier's vectors from a word2vec file: one per word (the first of
+ * a repeated word), or one per word cluster, the unit-length sum of its
+ * words' rows, with words outside every cluster left out. */
+static void classifier_vectors_should_average_each_cluster_from_the_file(void) {
+    char path[] = "/tmp/slant-test-vectors-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "w");
+    fputs("5 2\nalpha 1 0\nbeta 0 2\ngamma 3 4\nalpha 0 1\ndelta 1 1\n", f);
+    fclose(f);
+    slant_error err;
+    slant_error_clear(&err);
+    word_vectors *wv = word_vectors_read(path, 0, &err);
+    unlink(path);
+    CHECK(wv != NULL);
+    if (!wv) return;
+    CHECK(wv->n == 5 && wv->D == 2);
+    CHECK(fabs(wv->unit[4] - 0.6) < 1e-6 && fabs(wv->unit[5] - 0.8) < 1e-6);
+
+    spf_vectors v;
+    spf_vectors_init(&v);
+    CHECK(spf_vectors_from_words(wv, 1.0, NULL, 0, &v) == SLANT_OK);
+    CHECK(v.n == 4 && v.depth == 0);   /* alpha once */
+    int32_t r = spf_vectors_find(&v, feat_word_hash("alpha", 5));
+    CHECK(r >= 0);
+    if (r >= 0) CHECK(v.q[r * 2] == 127 && v.q[r * 2 + 1] == 0);   /* the first alpha */
+
+    /* alpha and beta share a cluster, gamma has its own, delta none. */
+    uint64_t words[3] = {feat_word_hash("alpha", 5), feat_word_hash("beta", 4), feat_word_hash("gamma", 5)};
+    uint32_t paths[3] = {0x80000000u, 0x80000000u, 0x40000000u};
+    uint8_t depths[3] = {16, 16, 16};
+    for (int i = 0; i < 3; i++)   /* the clusters want sorted hashes */
+        for (int j = i + 1; j < 3; j++)
+            if (words[j] < words[i]) {
+                uint64_t w = words[i]; words[i] = words[j]; words[j] = w;
+                uint32_t p = paths[i]; paths[i] = paths[j]; paths[j] = p;
+            }
+    feat_clusters cl = {words, paths, depths, 3, NULL};
+    CHECK(spf_vectors_from_words(wv, 2.0, &cl, 8, &v) == SLANT_OK);
+    CHECK(v.n == 2 && v.depth == 8);
+    int32_t ab = spf_vectors_find(&v, spf_cluster_key(&cl, feat_word_hash("beta", 4), 8));
+    int32_t g = spf_vectors_find(&v, spf_cluster_key(&cl, feat_word_hash("gamma", 5), 8));
+    CHECK(ab >= 0 && g >= 0 && ab != g);
+    if (ab >= 0 && g >= 0) {
+        /* Every row of the cluster counts, the second alpha too: (1, 2) / sqrt 5.
+         * scale = the largest component / 127 x weight. */
+        double a = 1 / sqrt(5.0), b = 2 / sqrt(5.0);
+        CHECK(fabs(v.scale - b / 127 * 2.0) < 1e-6);
+        double unit = v.scale / 2.0;
+        CHECK(fabs(v.q[ab * 2] * unit - a) < 0.01 && v.q[ab * 2 + 1] == 127);
+        CHECK(fabs(v.q[g * 2] * unit - 0.6) < 0.01 && fabs(v.q[g * 2 + 1] * unit - 0.8) < 0.01);
+    }
+    spf_vectors_fini(&v);
+    word_vectors_free(wv);
+}
+
 int main(void) {
     TEST(span_features_should_be_deterministic_and_mask_groups);
     TEST(span_features_should_follow_borrowed_memo_slots);
@@ -718,6 +778,7 @@ int main(void) {
     TEST(span_features_should_use_clusters_and_the_batch);
     TEST(span_features_should_average_word_vectors);
     TEST(kept_vector_rows_should_follow_the_vectors);
+    TEST(classifier_vectors_should_average_each_cluster_from_the_file);
     TEST(classifier_should_learn_a_toy_set);
     TEST(classifier_should_score_vectors_factored_as_expanded);
     TEST(classifier_should_score_char_runs_as_expanded);
