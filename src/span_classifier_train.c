@@ -17,6 +17,7 @@
 #include "linear.h"
 #include "linear_train.h"
 #include "status.h"
+#include "util/u64_sorted.h"
 
 #define K SLANT_N_TECHNIQUES
 
@@ -248,9 +249,8 @@ static slant_status dictionary(const examples *e, int min_count, uint64_t **keys
 }
 
 static uint32_t find_key(const uint64_t *keys, size_t F, uint64_t h) {
-    size_t lo = 0, hi = F;
-    while (lo < hi) { size_t m = (lo + hi) / 2; if (keys[m] < h) lo = m + 1; else hi = m; }
-    return lo < F && keys[lo] == h ? (uint32_t)lo : UINT32_MAX;
+    long r = u64_find_sorted(keys, F, h);
+    return r < 0 ? UINT32_MAX : (uint32_t)r;
 }
 
 /* ---- training ---- */

@@ -25,6 +25,7 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 #include "token_features.h"
+#include "util/u64_sorted.h"
 #include "word_memo.h"
 #include "util/mix64.h"
 #include "util/u64_counts.h"
@@ -235,10 +236,9 @@ int feat_cluster_of(const feat_clusters *cl, uint64_t word, uint32_t *path, uint
         if (r == UINT32_MAX || r >= cl->n) return 0;
         i = r;
     } else {
-        size_t lo = 0, hi = cl->n;
-        while (lo < hi) { size_t m = (lo + hi) / 2; if (cl->word_hash[m] < word) lo = m + 1; else hi = m; }
-        if (lo == cl->n || cl->word_hash[lo] != word) return 0;
-        i = lo;
+        long r = u64_find_sorted(cl->word_hash, cl->n, word);
+        if (r < 0) return 0;
+        i = (size_t)r;
     }
     *path = cl->cluster[i]; *depth = cl->depth[i];
     return 1;
