@@ -175,7 +175,8 @@ typedef struct {
  * the dev technique labels, if any. */
 static int train_classifier(const train_args *a, slant_model *m, const corpus *train,
                             const lab_list *train_gold, const corpus *dev,
-                            const lab_list *dev_gold, classifier_report *cr) {
+                            const lab_list *dev_gold, const word_vectors *tc_vectors,
+                            classifier_report *cr) {
     lab_list tc_train, tc_dev, si_pred;
     lab_list_init(&tc_train); lab_list_init(&tc_dev); lab_list_init(&si_pred);
     const lab_list *tl = train_gold, *dl = dev_gold;
@@ -216,16 +217,13 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
     o.bias_folds = a->tc_bias_folds;
     spf_vectors vec;
     spf_vectors_init(&vec);
-    if (a->tc_vectors) {
+    if (tc_vectors) {
         if (a->tc_vector_depth < 0 || a->tc_vector_depth > 32 || (a->tc_vector_depth && !m->resources.clusters)) {
             fprintf(stderr, "slant train: --tc-vector-depth needs 0..32 and, above 0, word clusters in the model\n");
             rc = EXIT_INPUT;
             goto done;
         }
-        word_vectors *wv = word_vectors_read(a->tc_vectors, a->tc_vector_words > 0 ? (size_t)a->tc_vector_words : 0, &err);
-        if (!wv) { st = err.status; goto done; }
-        st = spf_vectors_from_words(wv, a->tc_vector_scale, m->resources.clusters, (unsigned)a->tc_vector_depth, &vec);
-        word_vectors_free(wv);
+        st = spf_vectors_from_words(tc_vectors, a->tc_vector_scale, m->resources.clusters, (unsigned)a->tc_vector_depth, &vec);
         if (st != SLANT_OK) goto done;
         o.vectors = &vec;
         o.groups |= SPF_VECTORS;
@@ -322,6 +320,7 @@ int cmd_train(int argc, char **argv) {
     slant_model *m = model_new();
     cJSON *meta = NULL;
     char *meta_text = NULL;
+    word_vectors *tc_wv = NULL;
     if (!m) { rc = EXIT_INTERNAL; goto done; }
     if ((rc = load_set(a.articles, a.labels, &train, &train_gold, "training data")) != EXIT_OK) goto done;
     if (a.dev_articles && (rc = load_set(a.dev_articles, a.dev_labels, &dev, &dev_gold, "dev data")) != EXIT_OK) goto done;
@@ -345,6 +344,14 @@ int cmd_train(int argc, char **argv) {
         wc_table_fini(&wt);
         if (cst != SLANT_OK) { rc = cli_report("word clusters", cst, &cerr); goto done; }
         if (!a.quiet) fprintf(stderr, "word clusters: %zu words from %s\n", m->clusters.n, a.clusters);
+    }
+
+    if (a.tc_vectors && !a.no_classifier) {
+        /* Read before the tagger trains, so that a bad file fails at once. */
+        slant_error verr;
+        slant_error_clear(&verr);
+        tc_wv = word_vectors_read(a.tc_vectors, a.tc_vector_words > 0 ? (size_t)a.tc_vector_words : 0, &verr);
+        if (!tc_wv) { rc = cli_report("the classifier's word vectors", verr.status, &verr); goto done; }
     }
 
     tagger_train_opts to;
@@ -386,7 +393,7 @@ int cmd_train(int argc, char **argv) {
         goto done;
     }
     classifier_report cr;
-    if ((rc = train_classifier(&a, m, &train, &train_gold, &dev, &dev_gold, &cr)) != EXIT_OK) goto done;
+    if ((rc = train_classifier(&a, m, &train, &train_gold, &dev, &dev_gold, tc_wv, &cr)) != EXIT_OK) goto done;
 
     meta = cJSON_CreateObject();
     cJSON_AddStringToObject(meta, "name", a.name);
@@ -476,6 +483,7 @@ int cmd_train(int argc, char **argv) {
 done:
     cJSON_Delete(meta);
     cJSON_free(meta_text);
+    word_vectors_free(tc_wv);
     slant_model_free(m);
     corpus_fini(&train); corpus_fini(&dev);
     lab_list_fini(&train_gold); lab_list_fini(&dev_gold);
