@@ -50,7 +50,7 @@ static const cli_option train_options[] = {
     {"sentence-c2", 0, OPT_DOUBLE, "0", "L2 of a stacked sentence scorer, e.g. 0.001 (0: none; it did not help on PTC dev)", OFF(sentence_c2)},
     {"clusters", 0, OPT_STRING, NULL, "word clusters from 'slant learn clusters': features of both stages, stored in the model", OFF(clusters)},
     {"prune", 0, OPT_DOUBLE, "0.02", "drop tagger features whose largest |weight| is below this (smaller, faster model)", OFF(prune)},
-    {"tagger-groups", 0, OPT_INT, "1", "1: the tagger learns spans (B/I/O); 14: B/I per technique (--labels must be TC)", OFF(tagger_groups)},
+    {"tagger-groups", 0, OPT_INT, "1", "1: the tagger learns spans (B/I/O); 2: B/I for the techniques of short spans (loaded language, name calling, repetition, slogans) and B/I for the rest; 14: B/I per technique. 2 and 14 need technique labels in --labels (TC format)", OFF(tagger_groups)},
     {"tagger-scheme", 0, OPT_INT, "0", "token labels of the span tagger: 0 = O B I, 1 = O I, 2 = O B I E S", OFF(scheme)},
     {"average-from", 0, OPT_INT, "0", "keep the mean of the tagger's L-BFGS iterates from this iteration on (0: the last iterate)", OFF(average_from)},
     {"bags", 0, OPT_INT, "1", "train this many taggers on resampled articles and keep the mean of their weights (one CRF)", OFF(bags)},
@@ -308,6 +308,10 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "slant train: --tagger-vector-window must be 0, 1 or 2, --tagger-vector-scale positive and --tagger-vector-words >= 0\n");
         return EXIT_INPUT;
     }
+    if (a.tagger_groups != 1 && a.tagger_groups != TAGGER_GROUPS_SHORT_LONG && a.tagger_groups != SLANT_N_TECHNIQUES) {
+        fprintf(stderr, "slant train: --tagger-groups must be 1, %d or %d\n", TAGGER_GROUPS_SHORT_LONG, SLANT_N_TECHNIQUES);
+        return EXIT_INPUT;
+    }
     if (a.scheme < 0 || a.scheme > 2 || (a.scheme != 0 && a.tagger_groups > 1)) {
         fprintf(stderr, "slant train: --tagger-scheme must be 0, 1 or 2 (and 0 with --tagger-groups)\n");
         return EXIT_INPUT;
@@ -324,6 +328,12 @@ int cmd_train(int argc, char **argv) {
     if (!m) { rc = EXIT_INTERNAL; goto done; }
     if ((rc = load_set(a.articles, a.labels, &train, &train_gold, "training data")) != EXIT_OK) goto done;
     if (a.dev_articles && (rc = load_set(a.dev_articles, a.dev_labels, &dev, &dev_gold, "dev data")) != EXIT_OK) goto done;
+    if (a.tagger_groups > 1 && !a.tagger_from && !has_techniques(&train_gold)) {
+        fprintf(stderr, "slant train: --tagger-groups %d needs technique labels: %s has none (give the TC labels to --labels)\n",
+                a.tagger_groups, a.labels);
+        rc = EXIT_INPUT;
+        goto done;
+    }
     if (a.clusters && a.tagger_from) {
         fprintf(stderr, "slant train: --tagger-from brings the tagger's own clusters; drop --clusters\n");
         rc = EXIT_INPUT;
@@ -413,7 +423,8 @@ int cmd_train(int argc, char **argv) {
     cJSON_AddNumberToObject(opts, "train_tokens", (double)rep.n_tokens);
     cJSON_AddNumberToObject(opts, "seconds", difftime(time(NULL), w0));
     cJSON *tag = cJSON_AddObjectToObject(meta, "tagger");
-    cJSON_AddStringToObject(tag, "labels", a.tagger_groups > 1 ? "O B I per technique" :
+    cJSON_AddStringToObject(tag, "labels", a.tagger_groups == TAGGER_GROUPS_SHORT_LONG ? "O B I for short-span techniques, B I for the rest" :
+                                           a.tagger_groups > 1 ? "O B I per technique" :
                             a.scheme == 1 ? "O I" : a.scheme == 2 ? "O B I E S" : "O B I");
     cJSON_AddNumberToObject(tag, "features", (double)rep.n_feat);
     cJSON_AddNumberToObject(tag, "iterations", rep.iterations);

@@ -17,6 +17,8 @@ enum { TAGGER_SCHEME_BIO = 0,   /* O B I */
        TAGGER_SCHEME_IO = 1,    /* O I */
        TAGGER_SCHEME_BIOES = 2  /* O B I E S (E last token, S single-token span) */ };
 
+enum { TAGGER_GROUPS_SHORT_LONG = 2 };
+
 typedef struct {
     double c1, c2;          /* L1 / L2 weights of the CRF objective */
     int max_iter;           /* L-BFGS iterations */
@@ -28,7 +30,9 @@ typedef struct {
     int eval_every;         /* dev SI F1 every N iterations (0 = only at end) */
     double sentence_c2;     /* L2 of the stacked sentence scorer; 0 = no scorer */
     double prune;           /* drop features whose largest |weight| is below this */
-    int label_groups;       /* 1: B/I/O spans; SLANT_N_TECHNIQUES: B/I per technique
+    int label_groups;       /* 1: B/I/O spans; TAGGER_GROUPS_SHORT_LONG: B/I for the
+                               techniques of short spans (words, phrases) and B/I
+                               for the rest; SLANT_N_TECHNIQUES: B/I per technique
                                (train_gold must then carry techniques) */
     /* Bagging by weight averaging: bags > 1 trains that many CRFs on
      * resamples of the training articles (same feature dictionary) and

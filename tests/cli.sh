@@ -97,6 +97,15 @@ expect train_tc_vectors_model_is_valid 0 "" -- "$B" model check "$T/tcvec.slant"
 # ... before the tagger trains: the error comes first.
 expect train_refuses_bad_tc_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/badvec.txt" --tc-vector-depth 0 -o "$T/badtc.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_reads_tc_vectors_before_the_tagger: $(head -c 300 "$T/err")"; else ok; fi
+# Two label groups (short-span techniques, the rest) learn from technique labels.
+expect train_groups_2_runs 0 "" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/TC.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-groups 2 -o "$T/g2.slant"
+expect train_groups_2_model_is_valid 0 "" -- "$B" model check "$T/g2.slant"
+expect train_groups_2_says_its_labels 0 "" -- "$B" model info "$T/g2.slant"
+grep -q "short-span techniques" "$T/out" || ko "train_groups_2_model_info_names_the_groups"
+expect train_groups_2_finds_spans 0 "" -- "$B" analyze -m "$T/g2.slant" --format si "$T/tiny"
+[ -s "$T/out" ] || ko "train_groups_2_model_tags_its_training_spans"
+expect train_groups_2_needs_techniques 1 "needs technique labels" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-groups 2 -o "$T/g2si.slant"
+expect train_refuses_groups_3 1 "--tagger-groups" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/TC.labels" --no-classifier --iterations 5 --tagger-groups 3 -o "$T/g3.slant"
 expect train_refuses_vector_window_3 1 "window" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-vectors "$T/vec.txt" --tagger-vector-window 3 -o "$T/win3.slant"
 
 # slant serve (issue 6): tests/serve.sh, counted here.
