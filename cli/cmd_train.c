@@ -357,7 +357,13 @@ int cmd_train(int argc, char **argv) {
     }
 
     if (a.tc_vectors && !a.no_classifier) {
-        /* Read before the tagger trains, so that a bad file fails at once. */
+        /* Checked and read before the tagger trains, so that a bad file or
+         * setting fails at once (--tagger-from's clusters are known later). */
+        if (a.tc_vector_depth < 0 || a.tc_vector_depth > 32 || (a.tc_vector_depth && !a.clusters && !a.tagger_from)) {
+            fprintf(stderr, "slant train: --tc-vector-depth needs 0..32 and, above 0, word clusters (--clusters)\n");
+            rc = EXIT_INPUT;
+            goto done;
+        }
         slant_error verr;
         slant_error_clear(&verr);
         tc_wv = word_vectors_read(a.tc_vectors, a.tc_vector_words > 0 ? (size_t)a.tc_vector_words : 0, &verr);

@@ -95,6 +95,8 @@ for i in 1 2 3 4; do printf '%s\tLoaded_Language\t12\t60\n' "$i" >> "$T/tiny/TC.
 expect train_tc_vectors_runs 0 "word vectors: 5 words x 3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-iterations 5 --tc-vectors "$T/vec.txt" --tc-vector-depth 0 -o "$T/tcvec.slant"
 expect train_tc_vectors_model_is_valid 0 "" -- "$B" model check "$T/tcvec.slant"
 # ... before the tagger trains: the error comes first.
+expect train_tc_vector_depth_needs_clusters_at_once 1 "--tc-vector-depth" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/vec.txt" -o "$T/depth.slant"
+if grep -q "training the span tagger" "$T/err"; then ko "train_checks_tc_vector_depth_before_the_tagger"; else ok; fi
 expect train_refuses_bad_tc_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/badvec.txt" --tc-vector-depth 0 -o "$T/badtc.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_reads_tc_vectors_before_the_tagger: $(head -c 300 "$T/err")"; else ok; fi
 # Two label groups (short-span techniques, the rest) learn from technique labels.
