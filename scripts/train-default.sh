@@ -7,6 +7,9 @@
 # build/vectors.txt (about 4-10 minutes on 2 cores); delete them to learn
 # them again. Extra training options
 # can be passed in SLANT_TRAIN_ARGS.
+# The tagger learns from the technique labels (TC.labels) with two label
+# groups, short-span techniques and the rest (--tagger-groups 2); the
+# classifier learns from the same labels.
 set -eu
 cd "$(dirname "$0")/.."
 P=${1:-${SLANT_PTC:-../shared/data/ptc}}
@@ -17,7 +20,7 @@ if [ ! -f build/clusters.tsv ] || [ ! -f build/vectors.txt ]; then
 fi
 # shellcheck disable=SC2086
 build/slant train --name slant-default \
-    --articles "$P/train/articles" --labels "$P/train/SI.labels" --tc-labels "$P/train/TC.labels" \
+    --articles "$P/train/articles" --labels "$P/train/TC.labels" --tagger-groups 2 \
     --dev-articles "$P/dev/articles" --dev-labels "$P/dev/SI.labels" --dev-tc-labels "$P/dev/TC.labels" \
     --clusters build/clusters.tsv --tagger-vectors build/vectors.txt --tagger-vector-words 24000 --tc-vectors build/vectors.txt --tc-c2 3e-4 \
     ${SLANT_TRAIN_ARGS:-} -o models/default.slant --force
