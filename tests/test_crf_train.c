@@ -118,6 +118,21 @@ static double viterbi_accuracy(const corpus *c, size_t n_feat, int L, const doub
     return (double)right / (double)total;
 }
 
+/* Random weights in [-1, 1] for c (*w), the objective there with its
+ * gradient (*g, one thread), and a gradient-sized scratch buffer (*g2);
+ * checks that the objective is finite and positive. Free all three. */
+static double objective_at_random_weights(const corpus *c, size_t n_feat, int L, double c2,
+                                          double **w, double **g, double **g2) {
+    size_t n_w = crf_n_weights(n_feat, L);
+    *w = malloc(n_w * sizeof **w);
+    *g = malloc(n_w * sizeof **g);
+    *g2 = malloc(n_w * sizeof **g2);
+    for (size_t k = 0; k < n_w; k++) (*w)[k] = rnd(-1, 1);
+    double f = crf_objective(c->seqs, c->n, n_feat, L, *w, c2, *g, 1);
+    CHECK(isfinite(f) && f > 0);
+    return f;
+}
+
 /* The largest relative difference between the gradient g of c's objective
  * at w and its central finite differences (w is restored; scratch: a
  * gradient-sized buffer). */
@@ -147,12 +162,8 @@ static void gradient_should_match_central_finite_differences(void) {
     const double c2 = 0.3;
     corpus c;
     random_corpus(&c, lens, 5, n_feat, 3, L);
-    size_t n_w = crf_n_weights((size_t)n_feat, L);
-    double *w = malloc(n_w * sizeof *w), *g = malloc(n_w * sizeof *g);
-    double *g2 = malloc(n_w * sizeof *g2);
-    for (size_t k = 0; k < n_w; k++) w[k] = rnd(-1, 1);
-    double f = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g, 1);
-    CHECK(isfinite(f) && f > 0);
+    double *w, *g, *g2;
+    objective_at_random_weights(&c, (size_t)n_feat, L, c2, &w, &g, &g2);
     double worst = worst_fd_error(&c, (size_t)n_feat, L, w, g, c2, g2);
     CHECK(worst < 1e-6);
     if (worst >= 1e-6) fprintf(stderr, "  worst relative error %g\n", worst);
@@ -315,11 +326,8 @@ static void dense_gradient_should_match_central_finite_differences(void) {
         at += (size_t)q->T * (size_t)D;
     }
     size_t n_w = crf_n_weights((size_t)n_feat, L);
-    double *w = malloc(n_w * sizeof *w), *g = malloc(n_w * sizeof *g);
-    double *g2 = malloc(n_w * sizeof *g2);
-    for (size_t k = 0; k < n_w; k++) w[k] = rnd(-1, 1);
-    double f = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g, 1);
-    CHECK(isfinite(f) && f > 0);
+    double *w, *g, *g2;
+    double f = objective_at_random_weights(&c, (size_t)n_feat, L, c2, &w, &g, &g2);
     double f3 = crf_objective(c.seqs, c.n, (size_t)n_feat, L, w, c2, g2, 3);
     CHECK(memcmp(&f, &f3, sizeof f) == 0);
     CHECK(memcmp(g, g2, n_w * sizeof *g) == 0);
