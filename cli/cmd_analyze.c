@@ -118,20 +118,14 @@ static slant_status render(const queue *q, slot *s, const text_buf *t, const sla
     case FMT_TEXT:
         return report_text_article(b, s->id, t->data, t->len, r, q->colour);
     case FMT_SI:
+        for (size_t k = 0; k < r->n_spans; k++)
+            rbuf_printf(b, "%s\t%zu\t%zu\n", s->id, r->spans[k].cp_start, r->spans[k].cp_end);
+        break;
     case FMT_FLC:
         for (size_t k = 0; k < r->n_fragments; k++) {
             const slant_fragment *f = &r->fragments[k];
             const slant_technique *tq = slant_technique_get(f->technique);
-            if (q->fmt == FMT_FLC) {
-                rbuf_printf(b, "%s\t%s\t%zu\t%zu\n", s->id, tq ? tq->name : "?", f->cp_start, f->cp_end);
-                continue;
-            }
-            /* SI lists spans, not techniques: a span with two techniques
-             * is one fragment per technique, printed once. */
-            int seen = 0;
-            for (size_t j = 0; j < k && !seen; j++)
-                seen = r->fragments[j].cp_start == f->cp_start && r->fragments[j].cp_end == f->cp_end;
-            if (!seen) rbuf_printf(b, "%s\t%zu\t%zu\n", s->id, f->cp_start, f->cp_end);
+            rbuf_printf(b, "%s\t%s\t%zu\t%zu\n", s->id, tq ? tq->name : "?", f->cp_start, f->cp_end);
         }
         break;
     default: {

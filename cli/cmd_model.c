@@ -47,6 +47,17 @@ int cmd_model(int argc, char **argv) {
     /* Label 0 is O in every scheme; META's tagger.labels names the others. */
     printf("tagger:      %d labels%s, %zu features, feature set v%u\n", t->L,
            t->L == 3 ? " (O B I)" : t->L == 2 ? " (O I)" : " (O first)", t->n_feat, t->feat_version);
+    if (t->n_groups >= 2) {
+        /* Which techniques each group of B/I labels learnt, e.g.
+         * "2: LOAD NAME REPT SLOG | AUTH FEAR ...". */
+        printf("groups:      %d:", t->n_groups);
+        for (int g = 0; g < t->n_groups; g++) {
+            printf("%s", g ? " |" : "");
+            for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
+                if (t->group_techniques[g] >> k & 1u) printf(" %s", slant_technique_get(k)->short_name);
+        }
+        printf("; fragments are decoded per group\n");
+    }
     printf("decoding:    threshold %.3f, extend down to %.3f, gap %u, min length %u tokens\n",
            t->decoding.threshold, t->decoding.low, t->decoding.gap, t->decoding.min_len);
     printf("sentences:   %s\n", t->has_sentence ? "stacked sentence scorer" : "none");

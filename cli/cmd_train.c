@@ -177,8 +177,8 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
                             const lab_list *train_gold, const corpus *dev,
                             const lab_list *dev_gold, const word_vectors *tc_vectors,
                             classifier_report *cr) {
-    lab_list tc_train, tc_dev, si_pred;
-    lab_list_init(&tc_train); lab_list_init(&tc_dev); lab_list_init(&si_pred);
+    lab_list tc_train, tc_dev, dev_frags;
+    lab_list_init(&tc_train); lab_list_init(&tc_dev); lab_list_init(&dev_frags);
     const lab_list *tl = train_gold, *dl = dev_gold;
     const char *tname = a->labels, *dname = a->dev_labels;
     slant_error err;
@@ -232,7 +232,7 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
     lab_list frag_pred, frag;
     lab_list_init(&frag_pred); lab_list_init(&frag);
     if (a->tc_fragments > 0) {
-        if ((st = tagger_predict_corpus(m, train, NULL, &frag_pred)) == SLANT_OK)
+        if ((st = tagger_predict_corpus(m, train, NULL, TAGGER_PREDICT_FRAGMENTS, &frag_pred)) == SLANT_OK)
             st = label_fragments(&frag_pred, tl, &frag);
         if (st != SLANT_OK) { lab_list_fini(&frag_pred); lab_list_fini(&frag); spf_vectors_fini(&vec); goto done; }
         o.extra = &frag;
@@ -249,13 +249,13 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
     if (dl) {
         if ((st = sct_accuracy(m->classifier, m->resources.clusters, dev, dl, dname, &cr->dev_accuracy, &err)) != SLANT_OK) goto done;
         cr->dev_tc = 1;
-        if ((st = tagger_predict_corpus(m, dev, NULL, &si_pred)) != SLANT_OK) goto done;
-        if ((st = sct_tune_second(m->classifier, m->resources.clusters, dev, &si_pred, dl, &cr->flc, &cr->flc_top1, &err)) != SLANT_OK) goto done;
+        if ((st = tagger_predict_corpus(m, dev, NULL, TAGGER_PREDICT_FRAGMENTS, &dev_frags)) != SLANT_OK) goto done;
+        if ((st = sct_tune_second(m->classifier, m->resources.clusters, dev, &dev_frags, dl, &cr->flc, &cr->flc_top1, &err)) != SLANT_OK) goto done;
         cr->dev_flc = 1;
     }
 done:
     if (st != SLANT_OK) rc = cli_report("training the technique classifier", st, &err);
-    lab_list_fini(&tc_train); lab_list_fini(&tc_dev); lab_list_fini(&si_pred);
+    lab_list_fini(&tc_train); lab_list_fini(&tc_dev); lab_list_fini(&dev_frags);
     return rc;
 }
 
@@ -274,7 +274,7 @@ static slant_status reuse_tagger(const char *path, const corpus *dev, const lab_
     free(old->meta_json);
     old->meta_json = NULL;
     rep->n_feat = old->tagger.n_feat;
-    if (dev && (st = tagger_predict_corpus(old, dev, NULL, &pred)) == SLANT_OK)
+    if (dev && (st = tagger_predict_corpus(old, dev, NULL, TAGGER_PREDICT_SPANS, &pred)) == SLANT_OK)
         st = metric_si(&pred, dev_gold, &rep->dev);
     lab_list_fini(&pred);
     if (st != SLANT_OK) { slant_model_free(old); return st; }

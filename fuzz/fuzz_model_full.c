@@ -46,6 +46,18 @@ static void analyze_and_check(const slant_model *m) {
         REQUIRE(f->technique >= -1 && f->technique < SLANT_N_TECHNIQUES);
         REQUIRE(f->confidence >= 0 && f->confidence <= 1);
     }
+    for (size_t i = 0; i < r->n_spans; i++) {
+        const slant_span *s = &r->spans[i];
+        REQUIRE(s->start < s->end && s->end <= len && s->cp_end <= r->n_codepoints);
+        REQUIRE(i == 0 || s->start >= r->spans[i - 1].end);
+        REQUIRE(s->confidence >= 0 && s->confidence <= 1);
+    }
+    for (size_t i = 0; i < r->n_fragments; i++) {
+        int inside = 0;
+        for (size_t k = 0; k < r->n_spans; k++)
+            inside |= r->spans[k].start <= r->fragments[i].start && r->fragments[i].end <= r->spans[k].end;
+        REQUIRE(inside);
+    }
     for (size_t i = 0; i < r->n_sentences; i++) {
         const slant_sentence *s = &r->sentences[i];
         REQUIRE(s->start < s->end && s->end <= len);

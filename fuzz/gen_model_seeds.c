@@ -19,21 +19,30 @@
 #include "span_classifier.h"
 #include "span_features.h"
 
-/* A 3-label (O, B, I) tagger with n_feat made-up features. */
-static int fill_tagger(tagger_model *t, size_t n_feat) {
-    t->L = 3;
+/* A tagger with n_feat made-up features: O, B, I, or with two label
+ * groups O, B, I, B, I (groups 0 and 1, as the LABL section records). */
+static int fill_tagger(tagger_model *t, size_t n_feat, int groups) {
+    int L = groups == 2 ? 5 : 3;
+    t->L = L;
     t->feat_version = FEAT_VERSION;
     t->decoding.threshold = 0.5;
     t->decoding.low = 0.3;
     t->decoding.gap = 1;
     t->decoding.min_len = 1;
-    for (int i = 0; i < 9; i++) t->trans[i] = (i % 4 == 0) ? 0.5 : -0.25 * i;
-    t->start[0] = 0.1; t->start[1] = -0.2; t->start[2] = -5.0;
+    for (int i = 0; i < L * L; i++) t->trans[i] = (i % (L + 1) == 0) ? 0.5 : -0.25 * i;
+    for (int y = 0; y < L; y++) t->start[y] = y == 0 ? 0.1 : y % 2 ? -0.2 : -5.0;
+    if (groups == 2) {
+        t->n_groups = 2;
+        t->label_group[1] = t->label_group[2] = 0;
+        t->label_group[3] = t->label_group[4] = 1;
+        t->group_techniques[0] = 0x0f00;   /* loaded language, name calling, repetition, slogans */
+        t->group_techniques[1] = 0x30ff;
+    }
     uint64_t *keys = malloc(n_feat * sizeof *keys);
-    t->w = malloc(n_feat * 3 * sizeof *t->w);
+    t->w = malloc(n_feat * (size_t)L * sizeof *t->w + 1);
     if (!keys || !t->w) { free(keys); return -1; }
     for (size_t i = 0; i < n_feat; i++) keys[i] = 0x9E3779B97F4A7C15ull * (i + 1);
-    for (size_t i = 0; i < n_feat * 3; i++) t->w[i] = (float)((int)(i % 7) - 3) * 0.5f;
+    for (size_t i = 0; i < n_feat * (size_t)L; i++) t->w[i] = (float)((int)(i % 7) - 3) * 0.5f;
     t->n_feat = n_feat;
     int rc = feat_table_build(&t->table, keys, n_feat) == SLANT_OK ? 0 : -1;
     free(keys);
@@ -104,19 +113,21 @@ static int add_classifier_vectors(slant_model *m) {
 
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: gen_model_seeds DIR\n"); return 1; }
-    /* tech: 1 = a plain classifier, 2 = one with word vectors */
-    static const struct { const char *name; int sent, clus, tech; size_t n_feat; } seeds[] = {
-        {"valid-tagger", 0, 0, 0, 4},
-        {"valid-tagger-empty-feat", 0, 0, 0, 0},
-        {"valid-sent", 1, 0, 0, 3},
-        {"valid-clus", 0, 1, 0, 3},
-        {"valid-tech", 0, 0, 1, 2},
-        {"valid-all", 1, 1, 1, 3},
-        {"valid-tech-vectors", 0, 0, 2, 2},
+    /* tech: 1 = a plain classifier, 2 = one with word vectors; groups: the
+     * tagger's label groups (2: a LABL section) */
+    static const struct { const char *name; int sent, clus, tech; size_t n_feat; int groups; } seeds[] = {
+        {"valid-tagger", 0, 0, 0, 4, 1},
+        {"valid-tagger-empty-feat", 0, 0, 0, 0, 1},
+        {"valid-sent", 1, 0, 0, 3, 1},
+        {"valid-clus", 0, 1, 0, 3, 1},
+        {"valid-tech", 0, 0, 1, 2, 1},
+        {"valid-all", 1, 1, 1, 3, 1},
+        {"valid-tech-vectors", 0, 0, 2, 2, 1},
+        {"valid-groups", 0, 0, 1, 3, 2},
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         slant_model *m = model_new();
-        if (!m || fill_tagger(&m->tagger, seeds[i].n_feat) != 0 ||
+        if (!m || fill_tagger(&m->tagger, seeds[i].n_feat, seeds[i].groups) != 0 ||
             (seeds[i].sent && add_sentence(&m->tagger) != 0) ||
             (seeds[i].clus && add_clusters(m) != 0) ||
             (seeds[i].tech == 1 && add_classifier(m) != 0) ||

@@ -124,6 +124,15 @@ typedef struct {
     size_t n_cues;                              /* heaviest first (n_cues of them) */
 } slant_fragment;
 
+/* One propaganda span, whatever its technique (SemEval-2020 Task 11's
+ * span identification): a run of words that the span tagger finds likely
+ * inside some fragment. Every fragment lies within a span. */
+typedef struct {
+    size_t start, end;       /* [start,end) byte offsets into the text */
+    size_t cp_start, cp_end; /* [start,end) code point offsets */
+    double confidence;       /* in [0,1]: mean P(inside a fragment) of its words */
+} slant_span;
+
 /* One sentence of the analysed text with its propaganda score. */
 typedef struct {
     size_t start, end;       /* [start,end) byte offsets */
@@ -132,12 +141,15 @@ typedef struct {
 } slant_sentence;
 
 typedef struct {
-    slant_fragment *fragments; /* n_fragments, sorted by start then technique */
+    slant_fragment *fragments; /* n_fragments, sorted by start, the longer first,
+                                  then technique; they may overlap */
     size_t n_fragments;
     slant_sentence *sentences; /* n_sentences, in text order */
     size_t n_sentences;
     double score;              /* article score in [0,1] */
     size_t n_codepoints;       /* length of the text in code points */
+    slant_span *spans;         /* n_spans, in text order, disjoint */
+    size_t n_spans;
 } slant_result;
 
 typedef struct {

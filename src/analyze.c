@@ -1,13 +1,18 @@
 /*
  * slant_analyze (slant.h) and its reusable-buffer form (analyze.h).
  *
- * Techniques: with a technique classifier in the model, each span gets its
- * most likely technique, and the runner-up too when its probability
- * reaches the classifier's tuned threshold (the corpus gives one span two
- * techniques now and then); a span with two techniques becomes two
- * fragments with the same offsets. A fragment's confidence is then the
- * span's confidence times its technique's probability. Without a
- * classifier fragments keep technique -1.
+ * Spans and fragments: the spans (SI) are the runs of P(inside) = 1 - P(O).
+ * With a technique classifier, the fragments are the spans of each label
+ * group of the tagger (tagger_decode_fragments: a tagger that learnt short
+ * phrases and long clauses apart finds a loaded word inside an appeal to
+ * fear as a fragment of its own; on the dev split this lifts FLC F1 from
+ * 0.178 to 0.197, bench/RESULTS.md), each with its most likely technique,
+ * and the runner-up too when its probability reaches the classifier's tuned
+ * threshold (the corpus gives one span two techniques now and then); a
+ * fragment with two techniques becomes two with the same offsets. A
+ * fragment's confidence is its span's confidence times its technique's
+ * probability. Without a classifier the fragments are the spans, with
+ * technique -1.
  *
  * Scores: a sentence's score is the highest P(inside a span) among its
  * tokens (one loaded phrase makes a sentence propagandistic); the article's
@@ -40,6 +45,7 @@ void analyze_work_fini(analyze_work *w) {
     tok_doc_fini(&w->doc);
     tagger_work_fini(&w->tagger);
     tagger_spans_fini(&w->spans);
+    tagger_spans_fini(&w->frag_spans);
     span_classifier_work_fini(&w->classify);
 }
 
@@ -47,6 +53,7 @@ void slant_result_free(slant_result *r) {
     if (!r) return;
     free(r->fragments);
     free(r->sentences);
+    free(r->spans);
     free(r);
 }
 
@@ -87,6 +94,30 @@ static size_t fragment_cues(const slant_model *m, const tagger_work *tw, const t
     return n;
 }
 
+static int cmp_fragment(const void *x, const void *y) {
+    const slant_fragment *a = x, *b = y;
+    if (a->cp_start != b->cp_start) return a->cp_start < b->cp_start ? -1 : 1;
+    if (a->cp_end != b->cp_end) return a->cp_end > b->cp_end ? -1 : 1;
+    if (a->technique != b->technique) return a->technique < b->technique ? -1 : 1;
+    return a->confidence > b->confidence ? -1 : a->confidence < b->confidence;
+}
+
+/* Fragments of several label groups, in the order slant_result promises (by
+ * start, the longer first, then technique: those with one range stay
+ * together); of two with the same range and technique (two groups found
+ * the same words) the more confident stays. */
+static void sort_fragments(slant_result *r) {
+    qsort(r->fragments, r->n_fragments, sizeof *r->fragments, cmp_fragment);
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_fragments; i++) {
+        const slant_fragment *f = &r->fragments[i];
+        if (n && r->fragments[n - 1].cp_start == f->cp_start && r->fragments[n - 1].cp_end == f->cp_end &&
+            r->fragments[n - 1].technique == f->technique) continue;
+        r->fragments[n++] = *f;
+    }
+    r->n_fragments = n;
+}
+
 slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_buf *tb,
                             const slant_options *opt, slant_result **out, slant_error *err) {
     slant_options defaults;
@@ -105,33 +136,45 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
         dec.low = opt->threshold * ratio;
     }
     if ((st = tagger_decode(w->tagger.p_span, w->doc.n_tokens, &dec, &w->spans)) != SLANT_OK) goto fail;
+    const span_classifier *sc = m->classifier;
+    const tagger_spans *fs = &w->spans;
+    if (sc && m->tagger.n_groups >= 2) {
+        if ((st = tagger_decode_fragments(&m->tagger, &w->tagger, w->doc.n_tokens, &dec, &w->frag_spans)) != SLANT_OK)
+            goto fail;
+        fs = &w->frag_spans;
+    }
 
     if (!(r = calloc(1, sizeof *r))) { st = SLANT_ENOMEM; goto fail; }
     const tok_doc *d = &w->doc;
     r->n_codepoints = tb->n_cp;
-    r->fragments = calloc(w->spans.len ? 2 * w->spans.len : 1, sizeof *r->fragments);
+    r->fragments = calloc(fs->len ? 2 * fs->len : 1, sizeof *r->fragments);
+    r->spans = calloc(w->spans.len ? w->spans.len : 1, sizeof *r->spans);
     r->sentences = calloc(d->n_sentences ? d->n_sentences : 1, sizeof *r->sentences);
-    if (!r->fragments || !r->sentences) { st = SLANT_ENOMEM; goto fail; }
-    const span_classifier *sc = m->classifier;
+    if (!r->fragments || !r->spans || !r->sentences) { st = SLANT_ENOMEM; goto fail; }
+    for (size_t i = 0; i < w->spans.len; i++) {
+        const tagger_span *s = &w->spans.items[i];
+        const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
+        r->spans[r->n_spans++] = (slant_span){a->start, b->end, a->cp_start, b->cp_end, s->confidence};
+    }
     if (sc) {
-        /* The batch: every span found, as the classifier saw gold spans. */
-        uint32_t *cp = malloc((w->spans.len ? 2 * w->spans.len : 1) * sizeof *cp);
+        /* The batch: every fragment's span, as the classifier saw gold spans. */
+        uint32_t *cp = malloc((fs->len ? 2 * fs->len : 1) * sizeof *cp);
         if (!cp) { st = SLANT_ENOMEM; goto fail; }
-        for (size_t i = 0; i < w->spans.len; i++) {
-            cp[i] = d->tokens[w->spans.items[i].first].cp_start;
-            cp[w->spans.len + i] = d->tokens[w->spans.items[i].last - 1].cp_end;
+        for (size_t i = 0; i < fs->len; i++) {
+            cp[i] = d->tokens[fs->items[i].first].cp_start;
+            cp[fs->len + i] = d->tokens[fs->items[i].last - 1].cp_end;
         }
         /* The tagger's word memo has looked every token up already. */
         const feat_ctx *fc = w->tagger.fctx;
         spf_use_slots(w->classify.spf, feat_token_slots(fc), feat_word_naming(fc),
                       feat_token_lower(fc), feat_token_stem(fc));
         st = span_classifier_article(&w->classify, sc, tb->data, d, m->resources.clusters);
-        if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + w->spans.len, w->spans.len);
+        if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + fs->len, fs->len);
         free(cp);
         if (st != SLANT_OK) goto fail;
     }
-    for (size_t i = 0; i < w->spans.len; i++) {
-        const tagger_span *s = &w->spans.items[i];
+    for (size_t i = 0; i < fs->len; i++) {
+        const tagger_span *s = &fs->items[i];
         const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
         slant_cue cues[SLANT_MAX_CUES];
         size_t n_cues = fragment_cues(m, &w->tagger, d, s, cues);
@@ -155,6 +198,7 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
             f->n_cues = n_cues;
         }
     }
+    if (fs != &w->spans) sort_fragments(r);
     double total = 0;
     for (size_t t = 0; t < d->n_tokens; t++) total += w->tagger.p_span[t];
     r->score = d->n_tokens ? total / (double)d->n_tokens : 0.0;

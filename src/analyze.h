@@ -16,7 +16,8 @@ typedef struct {
     text_buf text;
     tok_doc doc;
     tagger_work tagger;
-    tagger_spans spans;
+    tagger_spans spans;             /* the SI spans */
+    tagger_spans frag_spans;        /* the spans of the label groups */
     span_classifier_work classify;  /* technique classifier scratch */
 } analyze_work;
 

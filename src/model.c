@@ -54,6 +54,21 @@ static slant_status save_tagger(const tagger_model *t, mio_writer *w) {
     free(b);
     if (st != SLANT_OK) return st;
 
+    if (t->n_groups >= 2) {
+        /* LABL: u32 L, u32 G, L x u32 group of each label (O: 0xffffffff),
+         * G x u32 technique masks. */
+        int G = t->n_groups;
+        size_t labl_len = 8 + 4 * (size_t)(L + G);
+        if (!(b = malloc(labl_len))) return SLANT_ENOMEM;
+        mio_put_u32(b, (uint32_t)L);
+        mio_put_u32(b + 4, (uint32_t)G);
+        for (int y = 0; y < L; y++) mio_put_u32(b + 8 + 4 * (size_t)y, y ? t->label_group[y] : UINT32_MAX);
+        for (int g = 0; g < G; g++) mio_put_u32(b + 8 + 4 * (size_t)(L + g), t->group_techniques[g]);
+        st = mio_writer_add(w, "LABL", b, labl_len);
+        free(b);
+        if (st != SLANT_OK) return st;
+    }
+
     /* FEAT: keys in row order, recovered from the table. */
     size_t n = t->n_feat, feat_len = 8 + n * 8 + n * (size_t)L * 4;
     b = calloc(1, feat_len);
@@ -171,6 +186,27 @@ static slant_status load_tagger(tagger_model *t, const mio_file *f, const char *
     for (uint32_t i = 0; i < L * L + L; i++)
         if (!weight_ok(i < L * L ? t->trans[i] : t->start[i - L * L]))
             return bad(err, path, "TAGR has a weight that is not a finite number within +-1e6");
+
+    if ((s = mio_find(f, "LABL"))) {
+        if (s->len < 8 || mio_get_u32(s->data) != L) return bad(err, path, "LABL does not match TAGR's label count");
+        uint32_t G = mio_get_u32(s->data + 4);
+        if (G < 2 || G > TAGGER_MAX_GROUPS || s->len != 8 + 4 * (uint64_t)(L + G))
+            return bad(err, path, "LABL has an invalid group count or length");
+        uint32_t seen = 0;
+        if (mio_get_u32(s->data + 8) != UINT32_MAX) return bad(err, path, "LABL gives label 0 (O) a group");
+        for (uint32_t y = 1; y < L; y++) {
+            uint32_t g = mio_get_u32(s->data + 8 + 4 * y);
+            if (g >= G) return bad(err, path, "LABL has a label outside every group");
+            t->label_group[y] = (uint8_t)g;
+            seen |= 1u << g;
+        }
+        if (seen != (1u << G) - 1) return bad(err, path, "LABL has a group without labels");
+        for (uint32_t g = 0; g < G; g++) {
+            t->group_techniques[g] = mio_get_u32(s->data + 8 + 4 * (L + g));
+            if (t->group_techniques[g] >> SLANT_N_TECHNIQUES) return bad(err, path, "LABL names a technique that does not exist");
+        }
+        t->n_groups = (int)G;
+    }
 
     s = mio_find(f, "FEAT");
     if (!s || s->len < 8) return bad(err, path, "FEAT is missing or too short");

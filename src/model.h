@@ -4,6 +4,7 @@
  *   META  JSON text: name, version, training options, corpus, dev scores
  *   TAGR  span tagger: labels, decoding rule, transitions
  *   FEAT  span tagger: feature hashes and their weights
+ *   LABL  span tagger: the label groups, optional (one group without it)
  *   SENT  sentence scorer whose scores are tagger features, optional
  *   TECH  technique classifier (span_classifier.h), optional
  *   CLUS  word clusters used by the features, optional
@@ -20,6 +21,7 @@
 #include "sentence_model.h"
 
 #define TAGGER_MAX_LABELS 32
+#define TAGGER_MAX_GROUPS ((TAGGER_MAX_LABELS - 1) / 2)
 
 /* How marginals become spans, by hysteresis: a span is a maximal run of
  * tokens with P(inside) >= low (runs separated by at most `gap` tokens below
@@ -42,6 +44,14 @@ typedef struct {
     size_t n_feat;
     feat_table table;               /* feature hash -> row of w */
     float *w;                       /* n_feat x L state weights */
+    /* Label groups (LABL section). With n_groups >= 2 the tagger learnt
+     * B/I labels for each group of techniques, and the labelled fragments
+     * are decoded group by group from P(label in the group), so a short
+     * loaded phrase inside a long appeal to fear is a fragment of its own.
+     * 0 or 1: one group, every label but O (no LABL section). */
+    int n_groups;
+    uint8_t label_group[TAGGER_MAX_LABELS];        /* group of label y >= 1 */
+    uint32_t group_techniques[TAGGER_MAX_GROUPS];  /* bit k: the group learnt technique k */
     int has_sentence;               /* 1: token features include sentence scores */
     sentence_model sentence;        /* the stacked sentence scorer (SENT section) */
     uint64_t uid;                   /* new whenever weights or clusters change:

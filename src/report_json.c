@@ -187,6 +187,16 @@ cJSON *report_json_article(const slant_model *m, const char *id, const char *pat
     }
     if (!cJSON_AddNumberToObject(doc, "unlabelled_fragments", (double)n_unlabelled)) goto fail;
 
+    if (!(a = cJSON_AddArrayToObject(doc, "spans"))) goto fail;
+    for (size_t i = 0; i < r->n_spans; i++) {
+        const slant_span *s = &r->spans[i];
+        if (s->end > len || s->start > s->end) goto fail;
+        if (!(o = cJSON_CreateObject())) goto fail;
+        cJSON_AddItemToArray(a, o);
+        if (!add_offsets(o, s->cp_start, s->cp_end, s->start, s->end) ||
+            !cJSON_AddNumberToObject(o, "confidence", s->confidence)) goto fail;
+    }
+
     if (!(a = cJSON_AddArrayToObject(doc, "sentences"))) goto fail;
     for (size_t i = 0; i < r->n_sentences; i++) {
         const slant_sentence *s = &r->sentences[i];

@@ -36,7 +36,7 @@ void tagger_work_fini(tagger_work *w) {
     feat_ctx_free(w->fctx);
     feat_seq_fini(&w->feats);
     free(w->ids); free(w->id_offs);
-    free(w->emit); free(w->alpha); free(w->beta); free(w->p_span);
+    free(w->emit); free(w->alpha); free(w->beta); free(w->p_span); free(w->p_group);
     free(w->sent_scores); free(w->sent_hashes);
     memset(w, 0, sizeof *w);
 }
@@ -55,6 +55,8 @@ static int grow_tokens(tagger_work *w, size_t T) {
     double *ps = realloc(w->p_span, cap * sizeof *ps);
     if (!ps) return 0;
     w->p_span = ps;
+    if (!(ps = realloc(w->p_group, cap * TAGGER_MAX_GROUPS * sizeof *ps))) return 0;
+    w->p_group = ps;
     uint32_t *o = realloc(w->id_offs, (cap + 1) * sizeof *o);
     if (!o) return 0;
     w->id_offs = o;
@@ -332,6 +334,19 @@ static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T
 
 /* ---- marginals ---- */
 
+/* p_group[g*T + t] = sum of marg[t*L + y] over the labels y of group g,
+ * kept within [0,1] (a NaN becomes 0). */
+static void group_marginals(const tagger_model *tm, const double *marg, size_t T, double *p_group) {
+    size_t L = (size_t)tm->L, G = (size_t)tm->n_groups;
+    memset(p_group, 0, G * T * sizeof *p_group);
+    for (size_t t = 0; t < T; t++)
+        for (size_t y = 1; y < L; y++) p_group[tm->label_group[y] * T + t] += marg[t * L + y];
+    for (size_t k = 0; k < G * T; k++) {
+        double p = p_group[k];
+        p_group[k] = p > 0 ? (p < 1 ? p : 1) : 0;
+    }
+}
+
 slant_status tagger_marginals(const slant_model *m, tagger_work *w,
                               const char *text, const tok_doc *d) {
     const tagger_model *tm = &m->tagger;
@@ -374,6 +389,7 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
             double p = 1.0 - w->alpha[t * (size_t)L];
             w->p_span[t] = p > 0 ? (p < 1 ? p : 1) : 0;
         }
+        if (tm->n_groups >= 2) group_marginals(tm, w->alpha, T, w->p_group);
         return SLANT_OK;
     }
     double log_z = crf_forward_backward((int)T, L, w->emit, tm->trans, tm->start,
@@ -383,6 +399,11 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
         size_t k = t * (size_t)L;
         double p = 1.0 - exp(w->alpha[k] + w->beta[k] - log_z);
         w->p_span[t] = p > 0 ? (p < 1 ? p : 1) : 0;   /* NaN -> 0, never out of [0,1] */
+    }
+    if (tm->n_groups >= 2) {
+        /* The marginals in place of alpha, as the scaled kernel leaves them. */
+        for (size_t k = 0; k < T * (size_t)L; k++) w->alpha[k] = exp(w->alpha[k] + w->beta[k] - log_z);
+        group_marginals(tm, w->alpha, T, w->p_group);
     }
     return SLANT_OK;
 }
@@ -398,11 +419,11 @@ static int spans_push(tagger_spans *s, tagger_span v) {
     return 1;
 }
 
-slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding *dec,
-                           tagger_spans *out) {
+/* tagger_decode without clearing out first. */
+static slant_status decode_append(const double *p_span, size_t T, const tagger_decoding *dec,
+                                  tagger_spans *out) {
     double low = dec->low < dec->threshold ? dec->low : dec->threshold;
     size_t min_len = dec->min_len ? dec->min_len : 1;
-    out->len = 0;
     size_t t = 0;
     while (t < T) {
         if (p_span[t] < low) { t++; continue; }
@@ -428,6 +449,22 @@ slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding
         t = last;
     }
     return SLANT_OK;
+}
+
+slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding *dec,
+                           tagger_spans *out) {
+    out->len = 0;
+    return decode_append(p_span, T, dec, out);
+}
+
+slant_status tagger_decode_fragments(const tagger_model *tm, const tagger_work *w, size_t T,
+                                     const tagger_decoding *dec, tagger_spans *out) {
+    if (tm->n_groups < 2) return tagger_decode(w->p_span, T, dec, out);
+    out->len = 0;
+    slant_status st = SLANT_OK;
+    for (size_t g = 0; g < (size_t)tm->n_groups && st == SLANT_OK; g++)
+        st = decode_append(w->p_group + g * T, T, dec, out);
+    return st;
 }
 
 void tagger_spans_fini(tagger_spans *s) {

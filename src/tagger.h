@@ -38,6 +38,9 @@ typedef struct {
     uint32_t *id_offs; size_t cap_tok; /* T+1; cap_tok also sizes the T x L arrays */
     double *emit, *alpha, *beta;       /* T x L each */
     double *p_span;                    /* T: P(token inside a span) */
+    double *p_group;                   /* G x T, group-major: P(token inside a span
+                                          of label group g); only for a model
+                                          with n_groups >= 2 */
     float *sent_scores; size_t cap_sent;/* n_sentences: sentence scorer output */
     uint64_t *sent_hashes;             /* TAGGER_SENT_FEATS: one sentence's features */
 } tagger_work;
@@ -50,7 +53,8 @@ typedef struct { uint32_t first, last; double confidence; } tagger_span;
 
 typedef struct { tagger_span *items; size_t len, cap; } tagger_spans;
 
-/* Computes w->p_span for the tokens of d over text. */
+/* Computes w->p_span for the tokens of d over text, and w->p_group when
+ * the model has two label groups or more. */
 slant_status tagger_marginals(const slant_model *m, tagger_work *w,
                               const char *text, const tok_doc *d);
 
@@ -58,6 +62,16 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
  * cleared first). Tokens never join across more than dec->gap tokens. */
 slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding *dec,
                            tagger_spans *out);
+
+/* The spans to label with techniques (FLC fragments), after
+ * tagger_marginals over T tokens: with two label groups or more, each
+ * group's spans decoded from its own P(inside) with rule dec, group 0's
+ * first, so a short loaded phrase inside a long appeal to fear is a span
+ * of its own; else tagger_decode's spans of p_span. Every span lies within
+ * one of tagger_decode's spans for the same rule, since P(inside a group's
+ * span) <= P(inside). out is cleared first. */
+slant_status tagger_decode_fragments(const tagger_model *tm, const tagger_work *w, size_t T,
+                                     const tagger_decoding *dec, tagger_spans *out);
 
 void tagger_spans_fini(tagger_spans *s);
 

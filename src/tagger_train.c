@@ -133,6 +133,17 @@ static void assign_labels(const tok_doc *d, const lab_span *spans, size_t n, int
     }
 }
 
+/* Records in tm which labels belong to which group and which techniques
+ * each group learnt (the LABL section); one group needs no record. */
+static void set_label_groups(tagger_model *tm, int groups) {
+    memset(tm->label_group, 0, sizeof tm->label_group);
+    memset(tm->group_techniques, 0, sizeof tm->group_techniques);
+    tm->n_groups = groups > 1 ? groups : 0;
+    if (groups < 2) return;
+    for (int g = 0; g < groups; g++) tm->label_group[LBL_B(g)] = tm->label_group[LBL_I(g)] = (uint8_t)g;
+    for (int k = 0; k < SLANT_N_TECHNIQUES; k++) tm->group_techniques[group_of(k, groups)] |= 1u << k;
+}
+
 /* Rewrites BIO labels (one group) into scheme's labels. */
 static void relabel(int *labels, size_t T, int scheme) {
     if (scheme == TAGGER_SCHEME_IO) {
@@ -664,6 +675,7 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
         kk[r++] = keys[f];
     }
     tm->L = L;
+    set_label_groups(tm, o->label_groups);
     tm->feat_version = FEAT_VERSION;
     tm->n_feat = kept;
     const double *trans = w + n_tot * N_LABELS;
@@ -695,7 +707,8 @@ fail:
 }
 
 slant_status tagger_predict_corpus(const slant_model *m, const corpus *c,
-                                   const tagger_decoding *dec, lab_list *out) {
+                                   const tagger_decoding *dec, tagger_predict_what what,
+                                   lab_list *out) {
     tagger_work wk;
     tagger_spans sp = {0};
     tok_doc d;
@@ -706,7 +719,9 @@ slant_status tagger_predict_corpus(const slant_model *m, const corpus *c,
         const corpus_article *art = &c->items[a];
         if ((st = tok_tokenize(art->text.data, art->text.len, &d)) != SLANT_OK) break;
         if ((st = tagger_marginals(m, &wk, art->text.data, &d)) != SLANT_OK) break;
-        if ((st = tagger_decode(wk.p_span, d.n_tokens, dec, &sp)) != SLANT_OK) break;
+        st = what == TAGGER_PREDICT_FRAGMENTS ? tagger_decode_fragments(&m->tagger, &wk, d.n_tokens, dec, &sp)
+                                              : tagger_decode(wk.p_span, d.n_tokens, dec, &sp);
+        if (st != SLANT_OK) break;
         for (size_t k = 0; k < sp.len && st == SLANT_OK; k++) {
             lab_span l;
             memset(&l, 0, sizeof l);

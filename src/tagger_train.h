@@ -82,9 +82,15 @@ slant_status tagger_train(slant_model *m, const corpus *train, const lab_list *t
                           const tagger_train_opts *o, tagger_train_report *rep,
                           slant_error *err);
 
-/* Appends the spans that m finds in every article of c to out (SI, technique
+/* What tagger_predict_corpus lists: the spans (SI), or the spans that
+ * analysis labels with techniques (tagger_decode_fragments: each label
+ * group's own spans; the same as the spans for a one-group tagger). */
+typedef enum { TAGGER_PREDICT_SPANS, TAGGER_PREDICT_FRAGMENTS } tagger_predict_what;
+
+/* Appends the spans that m finds in every article of c to out (technique
  * -1) using decoding rule dec (NULL = the model's). */
 slant_status tagger_predict_corpus(const slant_model *m, const corpus *c,
-                                   const tagger_decoding *dec, lab_list *out);
+                                   const tagger_decoding *dec, tagger_predict_what what,
+                                   lab_list *out);
 
 #endif

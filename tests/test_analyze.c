@@ -51,6 +51,35 @@ static void analyze_should_give_scores_in_range_and_sentences_in_order(void) {
     slant_result_free(r);
 }
 
+/* slant_result's promises: spans disjoint and in text order; fragments
+ * by start, the longer first, then technique, never two with one range
+ * and technique, each inside a span. */
+static void spans_should_be_ordered_and_hold_every_fragment(void) {
+    slant_result *r = NULL;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, NULL, &r, NULL), SLANT_OK);
+    if (!r) return;
+    CHECK(r->n_spans > 0);
+    for (size_t i = 0; i < r->n_spans; i++) {
+        const slant_span *s = &r->spans[i];
+        CHECK(s->start < s->end && s->end <= text_len && s->cp_start < s->cp_end);
+        CHECK(s->confidence >= 0 && s->confidence <= 1);
+        if (i) CHECK(s->start >= r->spans[i - 1].end);
+    }
+    for (size_t i = 0; i < r->n_fragments; i++) {
+        const slant_fragment *f = &r->fragments[i];
+        int inside = 0;
+        for (size_t k = 0; k < r->n_spans; k++)
+            inside |= r->spans[k].start <= f->start && f->end <= r->spans[k].end &&
+                      r->spans[k].cp_start <= f->cp_start && f->cp_end <= r->spans[k].cp_end;
+        CHECK(inside);
+        if (!i) continue;
+        const slant_fragment *e = &r->fragments[i - 1];
+        CHECK(e->start < f->start || (e->start == f->start && e->end > f->end) ||
+              (e->start == f->start && e->end == f->end && e->technique < f->technique));
+    }
+    slant_result_free(r);
+}
+
 /* Raising the threshold raises both ends of the hysteresis rule, so every
  * fragment found at the higher one lies inside one found at the lower. */
 static void a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments(void) {
@@ -107,6 +136,7 @@ int main(void) {
     fclose(f);
     TEST(analyze_should_keep_cues_inside_their_fragment_heaviest_first);
     TEST(analyze_should_give_scores_in_range_and_sentences_in_order);
+    TEST(spans_should_be_ordered_and_hold_every_fragment);
     TEST(a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments);
     TEST(a_long_repetitive_article_should_be_analysed);
     free(text);

@@ -2,6 +2,7 @@
 //   node check-json.mjs schema FILE          a document, or an array of them
 //   node check-json.mjs jsonl FILE           one document a line
 //   node check-json.mjs flc FILE.json FLC    FLC lines == the fragments
+//   node check-json.mjs si FILE.json SI      SI lines == the spans
 // Exits 1 with the first problem on stderr.
 import { readFileSync } from 'node:fs';
 
@@ -18,7 +19,7 @@ const types = (o, spec, where) => {
 const offsets = { start: 'integer', end: 'integer', byte_start: 'integer', byte_end: 'integer' };
 function checkDoc(d, where) {
   types(d, { schema_version: 'number', id: 'string', path: 'string|null', length: 'object', model: 'object',
-             score: 'number', fragments: 'array', technique_counts: 'array', sentences: 'array',
+             score: 'number', fragments: 'array', technique_counts: 'array', spans: 'array', sentences: 'array',
              unlabelled_fragments: 'integer', text: 'string' }, where);
   if (d.schema_version !== 1) fail(`${where}: schema_version ${d.schema_version}`);
   types(d.length, { bytes: 'integer', codepoints: 'integer' }, `${where}.length`);
@@ -34,6 +35,16 @@ function checkDoc(d, where) {
     if (cps.slice(f.start, f.end).join('') !== f.text) fail(`${w}: code point offsets do not spell its text`);
     if (Buffer.from(d.text).subarray(f.byte_start, f.byte_end).toString() !== f.text) fail(`${w}: byte offsets do not spell its text`);
     if (!(f.confidence >= 0 && f.confidence <= 1)) fail(`${w}: confidence ${f.confidence}`);
+  });
+  d.spans.forEach((s, i) => {
+    const w = `${where}.spans[${i}]`;
+    types(s, { ...offsets, confidence: 'number' }, w);
+    if (!(s.start < s.end && s.end <= cps.length)) fail(`${w}: range ${s.start}-${s.end}`);
+    if (i && s.start < d.spans[i - 1].end) fail(`${w}: overlaps or precedes the span before`);
+    if (!(s.confidence >= 0 && s.confidence <= 1)) fail(`${w}: confidence ${s.confidence}`);
+  });
+  d.fragments.forEach((f, i) => {
+    if (!d.spans.some((s) => s.start <= f.start && f.end <= s.end)) fail(`${where}.fragments[${i}]: within no span`);
   });
   d.sentences.forEach((s, i) => types(s, { ...offsets, score: 'number' }, `${where}.sentences[${i}]`));
   return d;
@@ -52,4 +63,10 @@ if (mode === 'schema') {
   const got = readFileSync(other, 'utf8').split('\n').filter((l) => l);
   if (want.length !== got.length) fail(`${got.length} FLC lines, ${want.length} fragments in the JSON`);
   want.forEach((w, i) => { if (w !== got[i]) fail(`FLC line ${i + 1}: '${got[i]}', JSON gives '${w}'`); });
+} else if (mode === 'si') {
+  const j = JSON.parse(text);
+  const want = (Array.isArray(j) ? j : [j]).flatMap((d) => d.spans.map((s) => `${d.id}\t${s.start}\t${s.end}`));
+  const got = readFileSync(other, 'utf8').split('\n').filter((l) => l);
+  if (want.length !== got.length) fail(`${got.length} SI lines, ${want.length} spans in the JSON`);
+  want.forEach((w, i) => { if (w !== got[i]) fail(`SI line ${i + 1}: '${got[i]}', JSON gives '${w}'`); });
 } else fail(`unknown mode ${mode}`);
