@@ -11,8 +11,10 @@
  * threshold (the corpus gives one span two techniques now and then); a
  * fragment with two techniques becomes two with the same offsets. A
  * fragment's confidence is its span's confidence times its technique's
- * probability. Without a classifier the fragments are the spans, with
- * technique -1.
+ * probability. Every other occurrence of a fragment's words in the article
+ * is a Repetition fragment too (repetition.h), and joins the spans, so
+ * that every fragment still lies within a span. Without a classifier the
+ * fragments are the spans, with technique -1.
  *
  * Scores: a sentence's score is the highest P(inside a span) among its
  * tokens (one loaded phrase makes a sentence propagandistic); the article's
@@ -23,6 +25,7 @@
 #include <string.h>
 #include "analyze.h"
 #include "model.h"
+#include "repetition.h"
 #include "status.h"
 
 void slant_options_init(slant_options *opt) {
@@ -46,6 +49,7 @@ void analyze_work_fini(analyze_work *w) {
     tagger_work_fini(&w->tagger);
     tagger_spans_fini(&w->spans);
     tagger_spans_fini(&w->frag_spans);
+    tagger_spans_fini(&w->copies);
     span_classifier_work_fini(&w->classify);
 }
 
@@ -94,6 +98,17 @@ static size_t fragment_cues(const slant_model *m, const tagger_work *tw, const t
     return n;
 }
 
+static slant_status spans_copy(tagger_spans *to, const tagger_spans *from) {
+    if (from->len > to->cap) {
+        tagger_span *p = realloc(to->items, from->len * sizeof *p);
+        if (!p) return SLANT_ENOMEM;
+        to->items = p; to->cap = from->len;
+    }
+    if (from->len) memcpy(to->items, from->items, from->len * sizeof *to->items);
+    to->len = from->len;
+    return SLANT_OK;
+}
+
 static int cmp_fragment(const void *x, const void *y) {
     const slant_fragment *a = x, *b = y;
     if (a->cp_start != b->cp_start) return a->cp_start < b->cp_start ? -1 : 1;
@@ -118,6 +133,61 @@ static void sort_fragments(slant_result *r) {
     r->n_fragments = n;
 }
 
+/* Appends to r the fragments of the spans in list: each span classified
+ * (one batch, so that the classifier sees these spans as it saw an
+ * article's gold spans: its features look at the other spans of the
+ * batch) and given its top technique, and the runner-up above the tuned
+ * threshold; or, when forced >= 0, that technique alone. Without a
+ * classifier, technique -1. The classifier has the article
+ * (span_classifier_article); r->fragments has room. */
+static slant_status add_fragments(const slant_model *m, analyze_work *w,
+                                  const tagger_spans *list, int forced, const slant_options *opt,
+                                  slant_result *r) {
+    const span_classifier *sc = m->classifier;
+    const tok_doc *d = &w->doc;
+    size_t n = list->len;
+    slant_status st = SLANT_OK;
+    if (!n) return SLANT_OK;
+    if (sc) {
+        uint32_t *cp = malloc(2 * n * sizeof *cp);
+        if (!cp) return SLANT_ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+            cp[i] = d->tokens[list->items[i].first].cp_start;
+            cp[n + i] = d->tokens[list->items[i].last - 1].cp_end;
+        }
+        st = span_classifier_batch(&w->classify, cp, cp + n, n);
+        free(cp);
+        if (st != SLANT_OK) return st;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const tagger_span *s = &list->items[i];
+        const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
+        slant_cue cues[SLANT_MAX_CUES];
+        size_t n_cues = fragment_cues(m, &w->tagger, d, s, cues);
+        int tech[2] = {-1, -1}, n_tech = 1;
+        double p[SLANT_N_TECHNIQUES];
+        if (sc) {
+            if ((st = span_classifier_predict(sc, &w->classify, a->cp_start, b->cp_end, p)) != SLANT_OK) return st;
+            n_tech = span_classifier_flc_labels(p, sc->second_threshold, tech);
+            if (n_tech == 2 && tech[1] < tech[0]) { int t = tech[0]; tech[0] = tech[1]; tech[1] = t; }
+            if (forced >= 0) { tech[0] = forced; n_tech = 1; }
+        }
+        for (int j = 0; j < n_tech; j++) {
+            if (tech[j] >= 0 && opt->technique_mask && !(opt->technique_mask >> tech[j] & 1u)) continue;
+            slant_fragment *f = &r->fragments[r->n_fragments++];
+            f->start = a->start; f->end = b->end;
+            f->cp_start = a->cp_start; f->cp_end = b->cp_end;
+            f->technique = tech[j];
+            f->confidence = tech[j] >= 0 ? s->confidence * p[tech[j]] : s->confidence;
+            f->span_confidence = s->confidence;
+            if (sc) memcpy(f->technique_probs, p, sizeof f->technique_probs);
+            memcpy(f->cues, cues, n_cues * sizeof *cues);
+            f->n_cues = n_cues;
+        }
+    }
+    return SLANT_OK;
+}
+
 slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_buf *tb,
                             const slant_options *opt, slant_result **out, slant_error *err) {
     slant_options defaults;
@@ -137,17 +207,26 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
     }
     if ((st = tagger_decode(w->tagger.p_span, w->doc.n_tokens, &dec, &w->spans)) != SLANT_OK) goto fail;
     const span_classifier *sc = m->classifier;
-    const tagger_spans *fs = &w->spans;
-    if (sc && m->tagger.n_groups >= 2) {
-        if ((st = tagger_decode_fragments(&m->tagger, &w->tagger, w->doc.n_tokens, &dec, &w->frag_spans)) != SLANT_OK)
-            goto fail;
+    const tok_doc *d = &w->doc;
+    size_t T = d->n_tokens;
+    /* With a classifier: the fragments to label (fs), and the copies of
+     * their words elsewhere (Repetition), which join the spans. */
+    const tagger_spans *fs = &w->spans, *copies = &w->copies;
+    w->copies.len = 0;
+    if (sc) {
+        if (m->tagger.n_groups >= 2) st = tagger_decode_fragments(&m->tagger, &w->tagger, T, &dec, &w->frag_spans);
+        else st = spans_copy(&w->frag_spans, &w->spans);
+        if (st == SLANT_OK) st = repetition_copies(feat_token_lower(w->tagger.fctx), T, &w->frag_spans, &w->copies);
+        if (st == SLANT_OK) st = tagger_spans_union(&w->spans, &w->copies, w->tagger.p_span);
+        if (st != SLANT_OK) goto fail;
         fs = &w->frag_spans;
     }
 
     if (!(r = calloc(1, sizeof *r))) { st = SLANT_ENOMEM; goto fail; }
-    const tok_doc *d = &w->doc;
+    const int repetition = slant_technique_find("Repetition", 10);
+    size_t n_cand = fs->len + copies->len;
     r->n_codepoints = tb->n_cp;
-    r->fragments = calloc(fs->len ? 2 * fs->len : 1, sizeof *r->fragments);
+    r->fragments = calloc(n_cand ? 2 * n_cand : 1, sizeof *r->fragments);
     r->spans = calloc(w->spans.len ? w->spans.len : 1, sizeof *r->spans);
     r->sentences = calloc(d->n_sentences ? d->n_sentences : 1, sizeof *r->sentences);
     if (!r->fragments || !r->spans || !r->sentences) { st = SLANT_ENOMEM; goto fail; }
@@ -157,48 +236,16 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
         r->spans[r->n_spans++] = (slant_span){a->start, b->end, a->cp_start, b->cp_end, s->confidence};
     }
     if (sc) {
-        /* The batch: every fragment's span, as the classifier saw gold spans. */
-        uint32_t *cp = malloc((fs->len ? 2 * fs->len : 1) * sizeof *cp);
-        if (!cp) { st = SLANT_ENOMEM; goto fail; }
-        for (size_t i = 0; i < fs->len; i++) {
-            cp[i] = d->tokens[fs->items[i].first].cp_start;
-            cp[fs->len + i] = d->tokens[fs->items[i].last - 1].cp_end;
-        }
         /* The tagger's word memo has looked every token up already. */
         const feat_ctx *fc = w->tagger.fctx;
         spf_use_slots(w->classify.spf, feat_token_slots(fc), feat_word_naming(fc),
                       feat_token_lower(fc), feat_token_stem(fc));
-        st = span_classifier_article(&w->classify, sc, tb->data, d, m->resources.clusters);
-        if (st == SLANT_OK) st = span_classifier_batch(&w->classify, cp, cp + fs->len, fs->len);
-        free(cp);
-        if (st != SLANT_OK) goto fail;
+        if ((st = span_classifier_article(&w->classify, sc, tb->data, d, m->resources.clusters)) != SLANT_OK)
+            goto fail;
     }
-    for (size_t i = 0; i < fs->len; i++) {
-        const tagger_span *s = &fs->items[i];
-        const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
-        slant_cue cues[SLANT_MAX_CUES];
-        size_t n_cues = fragment_cues(m, &w->tagger, d, s, cues);
-        int tech[2] = {-1, -1}, n_tech = 1;
-        double p[SLANT_N_TECHNIQUES];
-        if (sc) {
-            if ((st = span_classifier_predict(sc, &w->classify, a->cp_start, b->cp_end, p)) != SLANT_OK) goto fail;
-            n_tech = span_classifier_flc_labels(p, sc->second_threshold, tech);
-            if (n_tech == 2 && tech[1] < tech[0]) { int t = tech[0]; tech[0] = tech[1]; tech[1] = t; }
-        }
-        for (int j = 0; j < n_tech; j++) {
-            if (tech[j] >= 0 && opt->technique_mask && !(opt->technique_mask >> tech[j] & 1u)) continue;
-            slant_fragment *f = &r->fragments[r->n_fragments++];
-            f->start = a->start; f->end = b->end;
-            f->cp_start = a->cp_start; f->cp_end = b->cp_end;
-            f->technique = tech[j];
-            f->confidence = tech[j] >= 0 ? s->confidence * p[tech[j]] : s->confidence;
-            f->span_confidence = s->confidence;
-            if (sc) memcpy(f->technique_probs, p, sizeof f->technique_probs);
-            memcpy(f->cues, cues, n_cues * sizeof *cues);
-            f->n_cues = n_cues;
-        }
-    }
-    if (fs != &w->spans) sort_fragments(r);
+    if ((st = add_fragments(m, w, fs, -1, opt, r)) != SLANT_OK) goto fail;
+    if ((st = add_fragments(m, w, copies, repetition, opt, r)) != SLANT_OK) goto fail;
+    if (sc) sort_fragments(r);
     double total = 0;
     for (size_t t = 0; t < d->n_tokens; t++) total += w->tagger.p_span[t];
     r->score = d->n_tokens ? total / (double)d->n_tokens : 0.0;

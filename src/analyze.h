@@ -17,7 +17,8 @@ typedef struct {
     tok_doc doc;
     tagger_work tagger;
     tagger_spans spans;             /* the SI spans */
-    tagger_spans frag_spans;        /* the spans of the label groups */
+    tagger_spans frag_spans;        /* the spans to label with techniques */
+    tagger_spans copies;            /* their copies elsewhere: Repetition */
     span_classifier_work classify;  /* technique classifier scratch */
 } analyze_work;
 

@@ -408,7 +408,7 @@ slant_status tagger_marginals(const slant_model *m, tagger_work *w,
     return SLANT_OK;
 }
 
-static int spans_push(tagger_spans *s, tagger_span v) {
+int tagger_spans_push(tagger_spans *s, tagger_span v) {
     if (s->len == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         tagger_span *p = realloc(s->items, cap * sizeof *p);
@@ -444,7 +444,7 @@ static slant_status decode_append(const double *p_span, size_t T, const tagger_d
         }
         if (last - first >= min_len && peak >= dec->threshold) {
             tagger_span sp = {(uint32_t)first, (uint32_t)last, sum / (double)(last - first)};
-            if (!spans_push(out, sp)) return SLANT_ENOMEM;
+            if (!tagger_spans_push(out, sp)) return SLANT_ENOMEM;
         }
         t = last;
     }
@@ -465,6 +465,33 @@ slant_status tagger_decode_fragments(const tagger_model *tm, const tagger_work *
     for (size_t g = 0; g < (size_t)tm->n_groups && st == SLANT_OK; g++)
         st = decode_append(w->p_group + g * T, T, dec, out);
     return st;
+}
+
+static int cmp_first(const void *x, const void *y) {
+    const tagger_span *a = x, *b = y;
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+slant_status tagger_spans_union(tagger_spans *spans, const tagger_spans *add, const double *p_span) {
+    if (!add->len) return SLANT_OK;
+    for (size_t i = 0; i < add->len; i++)
+        if (!tagger_spans_push(spans, add->items[i])) return SLANT_ENOMEM;
+    qsort(spans->items, spans->len, sizeof *spans->items, cmp_first);
+    size_t k = 0;
+    for (size_t i = 0; i < spans->len; i++) {
+        tagger_span s = spans->items[i];
+        if (k && s.first < spans->items[k - 1].last) {
+            if (s.last > spans->items[k - 1].last) spans->items[k - 1].last = s.last;
+        } else spans->items[k++] = s;
+    }
+    spans->len = k;
+    for (size_t i = 0; i < k; i++) {
+        tagger_span *s = &spans->items[i];
+        double sum = 0;
+        for (uint32_t t = s->first; t < s->last; t++) sum += p_span[t];
+        s->confidence = sum / (double)(s->last - s->first);
+    }
+    return SLANT_OK;
 }
 
 void tagger_spans_fini(tagger_spans *s) {

@@ -53,6 +53,9 @@ typedef struct { uint32_t first, last; double confidence; } tagger_span;
 
 typedef struct { tagger_span *items; size_t len, cap; } tagger_spans;
 
+/* Appends v to s; 0 when out of memory. */
+int tagger_spans_push(tagger_spans *s, tagger_span v);
+
 /* Computes w->p_span for the tokens of d over text, and w->p_group when
  * the model has two label groups or more. */
 slant_status tagger_marginals(const slant_model *m, tagger_work *w,
@@ -72,6 +75,11 @@ slant_status tagger_decode(const double *p_span, size_t T, const tagger_decoding
  * span) <= P(inside). out is cleared first. */
 slant_status tagger_decode_fragments(const tagger_model *tm, const tagger_work *w, size_t T,
                                      const tagger_decoding *dec, tagger_spans *out);
+
+/* spans becomes the union of spans and add (token ranges): overlapping
+ * ranges merge, the result is in order and disjoint, and each span's
+ * confidence is again its mean p_span. */
+slant_status tagger_spans_union(tagger_spans *spans, const tagger_spans *add, const double *p_span);
 
 void tagger_spans_fini(tagger_spans *s);
 

@@ -215,6 +215,12 @@ if [ -n "${SLANT_PTC:-}" ] && [ -d "$SLANT_PTC/dev/articles" ] && [ -f models/de
     want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/info.txt" | head -n 1)
     if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
     else ko "bundled_model_dev_si_f1_matches_its_metadata: eval $got, metadata $want"; fi
+    "$B" analyze --jobs 2 --format flc "$SLANT_PTC/dev/articles" > "$T/dev.flc" 2>/dev/null
+    "$B" eval flc --json "$T/dev.flc" "$SLANT_PTC/dev/TC.labels" > "$T/dev-flc.json" 2>/dev/null
+    got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/dev-flc.json" | head -n 1)
+    want=$(sed -n 's/.*"flc_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/info.txt" | head -n 1)
+    if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
+    else ko "bundled_model_dev_flc_f1_matches_its_metadata: eval $got, metadata $want"; fi
 else
     skip "SLANT_PTC is unset: bundled model dev score check"
 fi

@@ -80,6 +80,48 @@ static void spans_should_be_ordered_and_hold_every_fragment(void) {
     slant_result_free(r);
 }
 
+/* The words of a fragment said again elsewhere are a Repetition fragment
+ * there (repetition.h): the example with a found fragment's text appended
+ * as a last paragraph (where the tagger alone finds nothing). */
+static void a_repeated_fragment_should_be_repetition_where_it_recurs(void) {
+    slant_result *r = NULL, *r2 = NULL;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, NULL, &r, NULL), SLANT_OK);
+    if (!r) return;
+    const slant_fragment *f = NULL;
+    for (size_t i = 0; i < r->n_fragments && !f; i++)
+        if (memchr(text + r->fragments[i].start, ' ', r->fragments[i].end - r->fragments[i].start)) f = &r->fragments[i];
+    CHECK(f != NULL);
+    if (f) {
+        size_t n = f->end - f->start, len = text_len + 2 + n + 1;
+        char *t2 = malloc(len);
+        if (t2) {
+            memcpy(t2, text, text_len);
+            memcpy(t2 + text_len, "\n\n", 2);
+            memcpy(t2 + text_len + 2, text + f->start, n);
+            t2[len - 1] = '\n';
+            CHECK_EQ_INT(slant_analyze(model, t2, len, NULL, &r2, NULL), SLANT_OK);
+            /* Appending changes the article, so the fragment may shrink;
+             * a Repetition fragment in the new paragraph must copy the
+             * words of a fragment before it. */
+            int found = 0;
+            for (size_t i = 0; r2 && i < r2->n_fragments; i++) {
+                const slant_fragment *g = &r2->fragments[i];
+                const slant_technique *k = slant_technique_get(g->technique);
+                if (g->start < text_len + 2 || !k || strcmp(k->name, "Repetition") != 0) continue;
+                for (size_t j = 0; j < r2->n_fragments; j++) {
+                    const slant_fragment *h = &r2->fragments[j];
+                    found |= h->end <= text_len && h->end - h->start == g->end - g->start &&
+                             memcmp(t2 + h->start, t2 + g->start, g->end - g->start) == 0;
+                }
+            }
+            CHECK(found);
+            free(t2);
+        }
+    }
+    slant_result_free(r);
+    slant_result_free(r2);
+}
+
 /* Raising the threshold raises both ends of the hysteresis rule, so every
  * fragment found at the higher one lies inside one found at the lower. */
 static void a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments(void) {
@@ -137,6 +179,7 @@ int main(void) {
     TEST(analyze_should_keep_cues_inside_their_fragment_heaviest_first);
     TEST(analyze_should_give_scores_in_range_and_sentences_in_order);
     TEST(spans_should_be_ordered_and_hold_every_fragment);
+    TEST(a_repeated_fragment_should_be_repetition_where_it_recurs);
     TEST(a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments);
     TEST(a_long_repetitive_article_should_be_analysed);
     free(text);
