@@ -470,6 +470,20 @@ void crf_dense_emissions(const crf_seq *s, int L, const double *w, double *emit)
                 e[0] += e0; e[1] += e1; e[2] += e2;
                 continue;
             }
+            if (Ls == 5) {
+                /* The generic loop's additions in its order (so training
+                 * reproduces its models bit for bit), in registers: emit
+                 * may alias w for all the compiler knows, so the generic
+                 * loop reloads and stores e[y] at every step. */
+                double e0 = e[0], e1 = e[1], e2 = e[2], e3 = e[3], e4 = e[4];
+                for (size_t j = 0; j < D; j++) {
+                    double x = (double)v[j];
+                    const double *wj = wb + 5 * j;
+                    e0 += x * wj[0]; e1 += x * wj[1]; e2 += x * wj[2]; e3 += x * wj[3]; e4 += x * wj[4];
+                }
+                e[0] = e0; e[1] = e1; e[2] = e2; e[3] = e3; e[4] = e4;
+                continue;
+            }
             for (size_t j = 0; j < D; j++) {
                 double x = (double)v[j];
                 for (size_t y = 0; y < Ls; y++) e[y] += x * wb[j * Ls + y];

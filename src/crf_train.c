@@ -215,6 +215,14 @@ static void *pass_features(void *p) {
                         }
                         continue;
                     }
+                    if (Ls == 5) {   /* as for 3: dt held in registers */
+                        double d0 = dt[0], d1 = dt[1], d2 = dt[2], d3 = dt[3], d4 = dt[4];
+                        for (size_t j = j0; j < j1; j++) {
+                            double x = (double)v[j], *gj = gb + 5 * j;
+                            gj[0] += x * d0; gj[1] += x * d1; gj[2] += x * d2; gj[3] += x * d3; gj[4] += x * d4;
+                        }
+                        continue;
+                    }
                     for (size_t j = j0; j < j1; j++) {
                         double x = (double)v[j];
                         for (size_t y = 0; y < Ls; y++) gb[j * Ls + y] += x * dt[y];

@@ -307,24 +307,33 @@ static void training_should_reject_out_of_range_labels_and_features(void) {
     CHECK_EQ_INT(crf_train(&s, 1, 2, 3, &o, w, NULL), SLANT_EINVAL);
 }
 
-/* Real-valued (dense) features with a window of +-1 (word vectors):
- * the gradient against central finite differences, and the same objective
- * and gradient for 1 and 3 threads. */
-static void dense_gradient_should_match_central_finite_differences(void) {
-    const int L = 3, n_sparse = 7, D = 4, win = 1, lens[] = {1, 3, 5, 8, 2};
-    const int n_feat = n_sparse + (2 * win + 1) * D;
-    const double c2 = 0.3;
-    corpus c;
-    random_corpus(&c, lens, 5, n_sparse, 3, L);
+/* Gives c's sequences (19 tokens in all) random dense features of D
+ * dimensions with a window of +-win after n_sparse sparse ids; returns the
+ * values' buffer (free it after c). */
+static float *add_random_dense(corpus *c, int n_sparse, int D, int win) {
     float *dense = malloc(19 * (size_t)D * sizeof *dense);
     size_t at = 0;
-    for (size_t s = 0; s < c.n; s++) {
-        crf_seq *q = &c.seqs[s];
+    for (size_t s = 0; s < c->n; s++) {
+        crf_seq *q = &c->seqs[s];
         q->dense = dense + at;
         q->dense_dim = D; q->dense_win = win; q->dense_base = (uint32_t)n_sparse;
         for (int k = 0; k < q->T * D; k++) dense[at + (size_t)k] = (float)(rnd_int(5) == 0 ? 0.0 : rnd(-1.5, 1.5));
         at += (size_t)q->T * (size_t)D;
     }
+    return dense;
+}
+
+/* Real-valued (dense) features with a window of +-1 (word vectors):
+ * the gradient against central finite differences, and the same objective
+ * and gradient for 1 and 3 threads; for L = 3 and 5 (kernels of their own)
+ * and 4 (the general loops). */
+static void dense_gradient_check(int L) {
+    const int n_sparse = 7, D = 4, win = 1, lens[] = {1, 3, 5, 8, 2};
+    const int n_feat = n_sparse + (2 * win + 1) * D;
+    const double c2 = 0.3;
+    corpus c;
+    random_corpus(&c, lens, 5, n_sparse, 3, L);
+    float *dense = add_random_dense(&c, n_sparse, D, win);
     size_t n_w = crf_n_weights((size_t)n_feat, L);
     double *w, *g, *g2;
     double f = objective_at_random_weights(&c, (size_t)n_feat, L, c2, &w, &g, &g2);
@@ -336,8 +345,45 @@ static void dense_gradient_should_match_central_finite_differences(void) {
         if (fabs(g[k] - c2 * w[k]) > gmax) gmax = fabs(g[k] - c2 * w[k]);
     CHECK(worst < 1e-6);
     CHECK(gmax > 0.01);   /* the dense weights do get data gradient */
-    if (worst >= 1e-6) fprintf(stderr, "  worst relative error %g\n", worst);
+    if (worst >= 1e-6) fprintf(stderr, "  worst relative error %g (L = %d)\n", worst, L);
     free(w); free(g); free(g2); free(dense);
+    corpus_free(&c);
+}
+
+static void dense_gradient_should_match_central_finite_differences(void) {
+    for (int L = 3; L <= 5; L++) dense_gradient_check(L);
+}
+
+/* The 5-label kernel keeps the general loop's additions and their order,
+ * so that training reproduces earlier models bit for bit. */
+static void dense_emissions_for_5_labels_should_equal_the_general_sums_bit_for_bit(void) {
+    const int L = 5, n_sparse = 7, D = 6, win = 2, lens[] = {1, 3, 5, 8, 2};
+    corpus c;
+    random_corpus(&c, lens, 5, n_sparse, 3, L);
+    float *dense = add_random_dense(&c, n_sparse, D, win);
+    size_t n_w = crf_n_weights((size_t)(n_sparse + (2 * win + 1) * D), L);
+    double *w = malloc(n_w * sizeof *w);
+    for (size_t k = 0; k < n_w; k++) w[k] = rnd(-1, 1);
+    size_t same = 0, n = 0;
+    for (size_t s = 0; s < c.n; s++) {
+        const crf_seq *q = &c.seqs[s];
+        double got[8 * 5], want[8 * 5];
+        for (int k = 0; k < q->T * L; k++) got[k] = want[k] = rnd(-1, 1);   /* sparse sums before */
+        crf_dense_emissions(q, L, w, got);
+        for (long t = 0; t < q->T; t++)
+            for (int o = -win; o <= win; o++) {
+                long u = t + o;
+                if (u < 0 || u >= q->T) continue;
+                const float *v = q->dense + (size_t)u * (size_t)D;
+                const double *wb = w + ((size_t)n_sparse + (size_t)(o + win) * (size_t)D) * (size_t)L;
+                for (int j = 0; j < D; j++)
+                    for (int y = 0; y < L; y++) want[t * L + y] += (double)v[j] * wb[j * L + y];
+            }
+        for (int k = 0; k < q->T * L; k++, n++) same += memcmp(&got[k], &want[k], sizeof got[k]) == 0;
+    }
+    CHECK_EQ_INT(same, n);
+    CHECK(n == 19 * 5);
+    free(w); free(dense);
     corpus_free(&c);
 }
 
@@ -345,6 +391,7 @@ int main(void) {
     TEST(gradient_should_match_central_finite_differences);
     TEST(objective_should_be_bit_identical_for_1_2_and_3_threads);
     TEST(dense_gradient_should_match_central_finite_differences);
+    TEST(dense_emissions_for_5_labels_should_equal_the_general_sums_bit_for_bit);
     TEST(training_should_fit_a_separable_toy_problem);
     TEST(training_twice_and_with_2_threads_should_give_identical_weights);
     TEST(l1_training_should_produce_exact_zeros);
