@@ -519,6 +519,17 @@ static void crf_sparse_emissions(const crf_seq *s, int L, const double *w, doubl
             e[2] = e2;
             continue;
         }
+        if (L == 5) { /* two label groups: the same sums in registers */
+            double e0 = 0.0, e1 = 0.0, e2 = 0.0, e3 = 0.0, e4 = 0.0;
+            for (uint32_t k = k0; k < k1; k++) {
+                if (k + CRF_PREFETCH_AHEAD < n_ids)
+                    CRF_PREFETCH(w + (size_t)feat[k + CRF_PREFETCH_AHEAD] * 5, 0);
+                const double *wf = w + (size_t)feat[k] * 5;
+                e0 += wf[0]; e1 += wf[1]; e2 += wf[2]; e3 += wf[3]; e4 += wf[4];
+            }
+            e[0] = e0; e[1] = e1; e[2] = e2; e[3] = e3; e[4] = e4;
+            continue;
+        }
         for (size_t y = 0; y < Ls; y++) e[y] = 0.0;
         for (uint32_t k = k0; k < k1; k++) {
             if (k + CRF_PREFETCH_AHEAD < n_ids)

@@ -186,6 +186,10 @@ static void *pass_features(void *p) {
                 uint32_t f = feat[k];
                 if (f - f_lo >= f_span) continue; /* unsigned: also f < f_lo */
                 double *gf = g + (size_t)f * Ls;
+                if (Ls == 5) {   /* unrolled: the same additions */
+                    gf[0] += ds[0]; gf[1] += ds[1]; gf[2] += ds[2]; gf[3] += ds[3]; gf[4] += ds[4];
+                    continue;
+                }
                 for (size_t y = 0; y < Ls; y++) gf[y] += ds[y];
             }
         }
