@@ -209,6 +209,7 @@ CRF_KERNEL void forward_fast_body(int T, int L, const double *emit, const double
 static void forward_fast(int T, int L, const double *emit, const double *trans,
                          const double *start, double *alpha) {
     if (L == 3) forward_fast_body(T, 3, emit, trans, start, alpha);
+    else if (L == 5) forward_fast_body(T, 5, emit, trans, start, alpha);
     else forward_fast_body(T, L, emit, trans, start, alpha);
 }
 
@@ -252,6 +253,7 @@ CRF_KERNEL void backward_fast_body(int T, int L, const double *emit, const doubl
 static void backward_fast(int T, int L, const double *emit, const double *trans,
                           double *beta) {
     if (L == 3) backward_fast_body(T, 3, emit, trans, beta);
+    else if (L == 5) backward_fast_body(T, 5, emit, trans, beta);
     else backward_fast_body(T, L, emit, trans, beta);
 }
 
@@ -370,6 +372,7 @@ int crf_marginals_scaled(int T, int L, const double *emit, const double *trans,
     for (size_t k = 0; k < Ls * Ls; k++) E[k] = exp(trans[k] - tm);
     for (size_t y = 0; y < Ls; y++) s0[y] = exp(start[y] - sm);
     if (L == 3) return marginals_scaled((size_t)T, 3, emit, E, s0, marg, work);
+    if (L == 5) return marginals_scaled((size_t)T, 5, emit, E, s0, marg, work);
     return marginals_scaled((size_t)T, Ls, emit, E, s0, marg, work);
 }
 

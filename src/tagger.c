@@ -114,6 +114,16 @@ static void emissions(const tagger_model *tm, const feat_seq *fs, uint32_t *ids,
                 e[0] = e0; e[1] = e1; e[2] = e2;
                 continue;
             }
+            if (L == 5) {   /* two label groups: the same */
+                double e0 = 0.0, e1 = 0.0, e2 = 0.0, e3 = 0.0, e4 = 0.0;
+                for (uint32_t k = id_offs[t]; k < id_offs[t + 1]; k++) {
+                    const float *wr = tm->w + (size_t)ids[k] * 5;
+                    e0 += (double)wr[0]; e1 += (double)wr[1]; e2 += (double)wr[2];
+                    e3 += (double)wr[3]; e4 += (double)wr[4];
+                }
+                e[0] = e0; e[1] = e1; e[2] = e2; e[3] = e3; e[4] = e4;
+                continue;
+            }
             for (size_t y = 0; y < L; y++) e[y] = 0.0;
             for (uint32_t k = id_offs[t]; k < id_offs[t + 1]; k++) {
                 const float *wr = tm->w + (size_t)ids[k] * L;
@@ -232,7 +242,8 @@ static void fill_new_sums(const slant_model *m, tagger_work *w, size_t T) {
 #define ALWAYS_INLINE inline
 #endif
 
-/* add_word_sums' sums, inlined with L a constant for the O/B/I tag set. */
+/* add_word_sums' sums, inlined with L a constant for the O/B/I tag set and
+ * for two label groups (O and B/I twice). */
 static ALWAYS_INLINE void add_sums(const slant_model *m, tagger_work *w, size_t T, int L) {
     size_t LW = TAGGER_WORD_BLOCKS * (size_t)L;
     const feat_ctx *c = w->fctx;
@@ -328,6 +339,7 @@ static slant_status add_word_sums(const slant_model *m, tagger_work *w, size_t T
     }
     fill_new_sums(m, w, T);
     if (L == 3) add_sums(m, w, T, 3);
+    else if (L == 5) add_sums(m, w, T, 5);
     else add_sums(m, w, T, L);
     return SLANT_OK;
 }
