@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "slant.h"
 
 static int test_failures_, test_passed_, test_failed_, test_skipped_, test_skip_now_;
 
@@ -29,6 +30,23 @@ static int test_failures_, test_passed_, test_failed_, test_skipped_, test_skip_
     if (test_skip_now_) { test_skipped_++; fprintf(stderr, "SKIP %s\n", #fn); } \
     else if (test_failures_ == before_) { test_passed_++; } \
     else { test_failed_++; fprintf(stderr, "FAIL %s\n", #fn); } } while (0)
+
+/* The bundled model and the bundled example article (NUL-terminated, *len
+ * bytes), for the tests that analyse real text; run from the repository
+ * root. 0 with a message when either cannot be read. */
+static inline int test_load_bundled(slant_model **model, char **text, size_t *len) {
+    slant_error err;
+    if (slant_model_load("models/default.slant", model, &err) != SLANT_OK) {
+        fprintf(stderr, "cannot load models/default.slant: %s\n", err.message);
+        return 0;
+    }
+    FILE *f = fopen("examples/harbor-bill.txt", "rb");
+    *text = calloc(1, 1 << 16);
+    *len = f && *text ? fread(*text, 1, (1 << 16) - 1, f) : 0;
+    if (f) fclose(f);
+    if (!*len) { fprintf(stderr, "cannot read examples/harbor-bill.txt\n"); return 0; }
+    return 1;
+}
 
 static int test_summary(const char *suite) {
     printf("%s: %d passed, %d failed, %d skipped\n", suite, test_passed_, test_failed_, test_skipped_);

@@ -166,16 +166,7 @@ static void a_long_repetitive_article_should_be_analysed(void) {
 }
 
 int main(void) {
-    slant_error err;
-    if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
-        fprintf(stderr, "cannot load models/default.slant: %s\n", err.message);
-        return 1;
-    }
-    FILE *f = fopen("examples/harbor-bill.txt", "rb");
-    if (!f) { fprintf(stderr, "cannot open examples/harbor-bill.txt\n"); return 1; }
-    text = malloc(1 << 16);
-    text_len = text ? fread(text, 1, 1 << 16, f) : 0;
-    fclose(f);
+    if (!test_load_bundled(&model, &text, &text_len)) return 1;
     TEST(analyze_should_keep_cues_inside_their_fragment_heaviest_first);
     TEST(analyze_should_give_scores_in_range_and_sentences_in_order);
     TEST(spans_should_be_ordered_and_hold_every_fragment);

@@ -200,16 +200,7 @@ static void the_split_features_should_be_the_training_features(void) {
 }
 
 int main(void) {
-    slant_error err;
-    if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
-        fprintf(stderr, "cannot load models/default.slant: %s\n", err.message);
-        return 1;
-    }
-    FILE *f = fopen("examples/harbor-bill.txt", "rb");
-    if (!f) { fprintf(stderr, "cannot open examples/harbor-bill.txt\n"); return 1; }
-    example = calloc(1, 1 << 16);
-    example_len = example ? fread(example, 1, (1 << 16) - 1, f) : 0;
-    fclose(f);
+    if (!test_load_bundled(&model, &example, &example_len)) return 1;
     TEST(the_split_features_should_be_the_training_features);
     TEST(cached_emissions_should_equal_plain_ones_cold_and_warm);
     TEST(emissions_should_survive_the_word_memo_starting_again);

@@ -144,16 +144,8 @@ static void without_groups_the_fragments_should_be_the_spans(void) {
 }
 
 int main(void) {
-    slant_error err;
-    if (slant_model_load("models/default.slant", &model, &err) != SLANT_OK) {
-        fprintf(stderr, "cannot load models/default.slant: %s\n", err.message);
-        return 1;
-    }
-    FILE *f = fopen("examples/harbor-bill.txt", "rb");
-    if (!f) { fprintf(stderr, "cannot open examples/harbor-bill.txt\n"); return 1; }
-    example = calloc(1, 1 << 16);
-    if (example) (void)fread(example, 1, (1 << 16) - 1, f);
-    fclose(f);
+    size_t example_len;
+    if (!test_load_bundled(&model, &example, &example_len)) return 1;
     TEST(the_bundled_tagger_should_have_two_label_groups);
     TEST(group_probabilities_should_add_up_to_p_inside);
     TEST(group_probabilities_should_add_up_in_log_space_too);
