@@ -167,17 +167,18 @@ static slant_status label_fragments(const lab_list *pred, const lab_list *gold, 
 
 /* What the classifier stage did, for the summary and META. */
 typedef struct {
-    int trained, dev_tc, dev_flc;
+    int trained, dev_tc, dev_flc, dev_si;
     sct_report rep;
     double dev_accuracy;
     metric_prf flc, flc_top1;   /* as `slant analyze` gives them; flc_top1: the
                                    fragments with their top technique alone */
-    metric_prf si;              /* as `slant analyze` gives it (with dev_flc) */
+    metric_prf si;              /* as `slant analyze` gives it (with dev_si) */
 } classifier_report;
 
 /* Dev SI and FLC of the finished model m as `slant analyze` gives them:
- * its spans against si_gold, its fragments against tc_gold (all of the
- * analysis: label groups, runner-up techniques, repeated fragments). */
+ * its spans against si_gold, its fragments against tc_gold unless NULL
+ * (then *flc is left alone) (all of the analysis: label groups, runner-up
+ * techniques, repeated fragments). */
 static slant_status end_to_end_scores(const slant_model *m, const corpus *dev, const lab_list *si_gold,
                                       const lab_list *tc_gold, metric_prf *si, metric_prf *flc,
                                       slant_error *err) {
@@ -205,7 +206,7 @@ static slant_status end_to_end_scores(const slant_model *m, const corpus *dev, c
         slant_result_free(r);
     }
     if (st == SLANT_OK) st = metric_si(&sp, si_gold, si);
-    if (st == SLANT_OK) st = metric_flc(&fr, tc_gold, flc, NULL);
+    if (st == SLANT_OK && tc_gold) st = metric_flc(&fr, tc_gold, flc, NULL);
     analyze_work_fini(&w);
     lab_list_fini(&sp); lab_list_fini(&fr);
     return st;
@@ -291,8 +292,14 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
         cr->dev_tc = 1;
         if ((st = tagger_predict_corpus(m, dev, NULL, TAGGER_PREDICT_FRAGMENTS, &dev_frags)) != SLANT_OK) goto done;
         if ((st = sct_tune_second(m->classifier, m->resources.clusters, dev, &dev_frags, dl, &cr->flc, &cr->flc_top1, &err)) != SLANT_OK) goto done;
-        if ((st = end_to_end_scores(m, dev, dev_gold, dl, &cr->si, &cr->flc, &err)) != SLANT_OK) goto done;
         cr->dev_flc = 1;
+    }
+    if (a->dev_articles) {
+        /* What `slant analyze` scores: the spans with the repeated
+         * fragments (dev SI labels, or the technique labels' spans), and
+         * the fragments when there are dev technique labels. */
+        if ((st = end_to_end_scores(m, dev, dev_gold, dl, &cr->si, &cr->flc, &err)) != SLANT_OK) goto done;
+        cr->dev_si = 1;
     }
 done:
     if (st != SLANT_OK) rc = cli_report("training the technique classifier", st, &err);
@@ -503,11 +510,11 @@ int cmd_train(int argc, char **argv) {
             cJSON_AddNumberToObject(dv, "flc_f1_top1", cr.flc_top1.f1);
         }
         cJSON_AddNumberToObject(dv, "articles", (double)dev.len);
-        const metric_prf *si = cr.dev_flc ? &cr.si : &rep.dev;
+        const metric_prf *si = cr.dev_si ? &cr.si : &rep.dev;
         cJSON_AddNumberToObject(dv, "si_precision", si->precision);
         cJSON_AddNumberToObject(dv, "si_recall", si->recall);
         cJSON_AddNumberToObject(dv, "si_f1", si->f1);
-        if (cr.dev_flc) cJSON_AddNumberToObject(dv, "si_f1_tagger", rep.dev.f1);
+        if (cr.dev_si) cJSON_AddNumberToObject(dv, "si_f1_tagger", rep.dev.f1);
     }
     meta_text = cJSON_PrintUnformatted(meta);
     m->meta_json = meta_text;
@@ -534,12 +541,12 @@ int cmd_train(int argc, char **argv) {
             fprintf(stderr, ")\n");
         }
         if (cr.dev_tc) fprintf(stderr, "dev TC accuracy %.4f\n", cr.dev_accuracy);
-        if (cr.dev_flc) {
+        if (cr.dev_flc)
             fprintf(stderr, "dev FLC: precision %.4f recall %.4f F1 %.4f (runner-up threshold %.2f; fragments with their top technique only: F1 %.4f)\n",
                     cr.flc.precision, cr.flc.recall, cr.flc.f1, m->classifier->second_threshold, cr.flc_top1.f1);
+        if (cr.dev_si)
             fprintf(stderr, "dev SI of the whole analysis (spans with the repeated fragments): precision %.4f recall %.4f F1 %.4f\n",
                     cr.si.precision, cr.si.recall, cr.si.f1);
-        }
         fprintf(stderr, "wrote %s\n", a.output);
     }
     rc = EXIT_OK;

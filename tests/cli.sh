@@ -97,6 +97,16 @@ expect train_refuses_bad_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/t
 for i in 1 2 3 4; do printf '%s\tLoaded_Language\t12\t60\n' "$i" >> "$T/tiny/TC.labels"; done
 expect train_tc_vectors_runs 0 "word vectors: 5 words x 3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-iterations 5 --tc-vectors "$T/vec.txt" --tc-vector-depth 0 -o "$T/tcvec.slant"
 expect train_tc_vectors_model_is_valid 0 "" -- "$B" model check "$T/tcvec.slant"
+# With a classifier, the recorded dev SI is the whole analysis's (repeated
+# fragments included), also when the dev labels have no techniques.
+expect train_classifier_with_si_dev_runs 0 "whole analysis" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --iterations 20 --tc-iterations 5 -o "$T/e2e.slant"
+"$B" analyze -m "$T/e2e.slant" --format si "$T/tiny" > "$T/e2e.si" 2>/dev/null
+"$B" eval si --json "$T/e2e.si" "$T/tiny/SI.labels" > "$T/e2e-si.json" 2>/dev/null
+"$B" model info "$T/e2e.slant" > "$T/e2e-info.txt" 2>/dev/null
+got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/e2e-si.json" | head -n 1)
+want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/e2e-info.txt" | head -n 1)
+if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
+else ko "train_classifier_dev_si_matches_the_saved_model: eval $got, metadata $want"; fi
 # ... before the tagger trains: the error comes first.
 expect train_tc_vector_depth_needs_clusters_at_once 1 "--tc-vector-depth" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/vec.txt" -o "$T/depth.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_checks_tc_vector_depth_before_the_tagger"; else ok; fi
