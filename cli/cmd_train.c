@@ -365,6 +365,21 @@ int cmd_train(int argc, char **argv) {
         return EXIT_INPUT;
     }
 
+    if (a.tagger_from && a.tc_vectors && a.tc_vector_depth > 0) {
+        /* Per-cluster classifier vectors need the clusters that come with
+         * --tagger-from's model: look before the corpus is read. */
+        slant_model *old = NULL;
+        slant_error lerr;
+        if (slant_model_load(a.tagger_from, &old, &lerr) != SLANT_OK) return cli_report("--tagger-from", lerr.status, &lerr);
+        size_t n_clusters = old->clusters.n;
+        slant_model_free(old);
+        if (!n_clusters) {
+            fprintf(stderr, "slant train: --tc-vector-depth %d needs word clusters, and %s has none (use --tc-vector-depth 0)\n",
+                    a.tc_vector_depth, a.tagger_from);
+            return EXIT_INPUT;
+        }
+    }
+
     corpus train, dev;
     lab_list train_gold, dev_gold;
     corpus_init(&train); corpus_init(&dev);

@@ -110,6 +110,8 @@ else ko "train_classifier_dev_si_matches_the_saved_model: eval $got, metadata $w
 # ... before the tagger trains: the error comes first.
 expect train_tc_vector_depth_needs_clusters_at_once 1 "--tc-vector-depth" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/vec.txt" -o "$T/depth.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_checks_tc_vector_depth_before_the_tagger"; else ok; fi
+# ... and with --tagger-from, against the clusters of that model, before the corpus is read.
+expect train_tc_vector_depth_checks_the_tagger_from_model 1 "has none" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --tagger-from "$T/tcvec.slant" --tc-vectors "$T/vec.txt" -o "$T/depth2.slant"
 expect train_refuses_bad_tc_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/badvec.txt" --tc-vector-depth 0 -o "$T/badtc.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_reads_tc_vectors_before_the_tagger: $(head -c 300 "$T/err")"; else ok; fi
 # Two label groups (short-span techniques, the rest) learn from technique labels.
