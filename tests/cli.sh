@@ -10,6 +10,17 @@ passed=0; failed=0; skipped=0
 ok() { passed=$((passed + 1)); }
 ko() { failed=$((failed + 1)); echo "FAIL cli: $1" >&2; }
 skip() { skipped=$((skipped + 1)); echo "SKIP cli: $1" >&2; }
+# recorded_matches_eval NAME TASK PRED GOLD MODEL KEY: `slant eval TASK`'s F1
+# of PRED against GOLD equals the KEY that `slant model info MODEL` records
+# (to 1e-4), so that a model's recorded dev scores reproduce from its output.
+recorded_matches_eval() {
+    "$B" eval "$2" --json "$3" "$4" > "$T/rme.json" 2>/dev/null
+    "$B" model info "$5" > "$T/rme-info.txt" 2>/dev/null
+    got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/rme.json" | head -n 1)
+    want=$(sed -n "s/.*\"$6\":[[:space:]]*\([0-9.eE+-]*\).*/\1/p" "$T/rme-info.txt" | head -n 1)
+    if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
+    else ko "$1: eval $got, metadata $want"; fi
+}
 
 # expect NAME EXIT_CODE STDERR_SUBSTRING -- command...
 expect() {
@@ -84,12 +95,7 @@ printf '5 3\ncorrupt 1 0 0\nelite 0.5 1 0\nlies 0 1 1\ncouncil -1 0 1\ntuesday 0
 expect train_vectors_runs 0 "" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --no-classifier --iterations 20 --tagger-vectors "$T/vec.txt" -o "$T/vec.slant"
 expect train_vectors_model_is_valid 0 "" -- "$B" model check "$T/vec.slant"
 "$B" analyze -m "$T/vec.slant" --format si "$T/tiny" > "$T/vec.si" 2>/dev/null
-"$B" eval si --json "$T/vec.si" "$T/tiny/SI.labels" > "$T/vec-si.json" 2>/dev/null
-"$B" model info "$T/vec.slant" > "$T/vec-info.txt" 2>/dev/null
-got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/vec-si.json" | head -n 1)
-want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/vec-info.txt" | head -n 1)
-if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
-else ko "train_vectors_dev_f1_matches_the_saved_model: eval $got, metadata $want"; fi
+recorded_matches_eval train_vectors_dev_f1_matches_the_saved_model si "$T/vec.si" "$T/tiny/SI.labels" "$T/vec.slant" si_f1
 printf '2 3\ncorrupt 1 0 0\nelite 0.5 x 0\n' > "$T/badvec.txt"
 expect train_refuses_bad_vectors 1 "badvec.txt:3" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --no-classifier --iterations 5 --tagger-vectors "$T/badvec.txt" -o "$T/badvec.slant"
 # The classifier's vectors come through the same reader: one per word, or
@@ -101,12 +107,7 @@ expect train_tc_vectors_model_is_valid 0 "" -- "$B" model check "$T/tcvec.slant"
 # fragments included), also when the dev labels have no techniques.
 expect train_classifier_with_si_dev_runs 0 "whole analysis" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --iterations 20 --tc-iterations 5 -o "$T/e2e.slant"
 "$B" analyze -m "$T/e2e.slant" --format si "$T/tiny" > "$T/e2e.si" 2>/dev/null
-"$B" eval si --json "$T/e2e.si" "$T/tiny/SI.labels" > "$T/e2e-si.json" 2>/dev/null
-"$B" model info "$T/e2e.slant" > "$T/e2e-info.txt" 2>/dev/null
-got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/e2e-si.json" | head -n 1)
-want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/e2e-info.txt" | head -n 1)
-if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
-else ko "train_classifier_dev_si_matches_the_saved_model: eval $got, metadata $want"; fi
+recorded_matches_eval train_classifier_dev_si_matches_the_saved_model si "$T/e2e.si" "$T/tiny/SI.labels" "$T/e2e.slant" si_f1
 # ... before the tagger trains: the error comes first.
 expect train_tc_vector_depth_needs_clusters_at_once 1 "--tc-vector-depth" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/vec.txt" -o "$T/depth.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_checks_tc_vector_depth_before_the_tagger"; else ok; fi
@@ -221,18 +222,9 @@ fi
 # reproduced from the shipped files.
 if [ -n "${SLANT_PTC:-}" ] && [ -d "$SLANT_PTC/dev/articles" ] && [ -f models/default.slant ]; then
     "$B" analyze --jobs 2 --format si "$SLANT_PTC/dev/articles" > "$T/dev.si" 2>/dev/null
-    "$B" eval si --json "$T/dev.si" "$SLANT_PTC/dev/SI.labels" > "$T/dev-si.json" 2>/dev/null
-    "$B" model info models/default.slant > "$T/info.txt"
-    got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/dev-si.json" | head -n 1)
-    want=$(sed -n 's/.*"si_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/info.txt" | head -n 1)
-    if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
-    else ko "bundled_model_dev_si_f1_matches_its_metadata: eval $got, metadata $want"; fi
+    recorded_matches_eval bundled_model_dev_si_f1_matches_its_metadata si "$T/dev.si" "$SLANT_PTC/dev/SI.labels" models/default.slant si_f1
     "$B" analyze --jobs 2 --format flc "$SLANT_PTC/dev/articles" > "$T/dev.flc" 2>/dev/null
-    "$B" eval flc --json "$T/dev.flc" "$SLANT_PTC/dev/TC.labels" > "$T/dev-flc.json" 2>/dev/null
-    got=$(sed -n 's/.*"f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/dev-flc.json" | head -n 1)
-    want=$(sed -n 's/.*"flc_f1":[[:space:]]*\([0-9.eE+-]*\).*/\1/p' "$T/info.txt" | head -n 1)
-    if [ -n "$got" ] && [ -n "$want" ] && awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-4 && d > -1e-4) }'; then ok
-    else ko "bundled_model_dev_flc_f1_matches_its_metadata: eval $got, metadata $want"; fi
+    recorded_matches_eval bundled_model_dev_flc_f1_matches_its_metadata flc "$T/dev.flc" "$SLANT_PTC/dev/TC.labels" models/default.slant flc_f1
 else
     skip "SLANT_PTC is unset: bundled model dev score check"
 fi
