@@ -48,7 +48,7 @@ static const cli_option analyze_options[] = {
     {"output", 'o', OPT_STRING, NULL, "write to this file (html with several inputs: this folder, with index.html)", OFF(output)},
     {"force", 'f', OPT_FLAG, NULL, "overwrite existing output files", OFF(force)},
     {"threshold", 't', OPT_DOUBLE, "-1", "span threshold in [0,1]; lower finds more (default: the model's tuned value)", OFF(threshold)},
-    {"techniques", 'T', OPT_STRING, NULL, "keep only these techniques: names or short names, comma-separated (e.g. LOAD,NAME)", OFF(techniques)},
+    {"techniques", 'T', OPT_STRING, NULL, "keep only these techniques: names or short names, comma-separated (e.g. LOAD,NAME), or 'all' (by default those the model reports: 'slant model info' lists any it leaves out)", OFF(techniques)},
     {"jobs", 'j', OPT_INT, "0", "threads (0: all cores)", OFF(jobs)},
     {"no-color", 0, OPT_FLAG, NULL, "no colours in the text report (also: NO_COLOR set, or not a terminal)", OFF(no_color)},
     {"color", 0, OPT_FLAG, NULL, "colours in the text report even when not writing to a terminal", OFF(color)},
@@ -366,10 +366,12 @@ static int write_slot(writer *wr, slot *s, int more) {
 
 /* Parses "LOAD,Name_Calling,Labeling"-style lists: each item is a corpus
  * name, a short name or a display name (case-insensitive for the last
- * two). Corpus names hold commas, so the longest name that matches at a
- * position wins. Returns 0 and the mask, or -1 after printing the problem. */
+ * two), or "all". Corpus names hold commas, so the longest name that
+ * matches at a position wins. Returns 0 and the mask, or -1 after printing
+ * the problem. */
 static int parse_techniques(const char *s, uint32_t *mask) {
     *mask = 0;
+    if (strcasecmp(s, "all") == 0) { *mask = SLANT_ALL_TECHNIQUES; return 0; }
     while (*s) {
         while (*s == ',' || *s == ' ') s++;
         if (!*s) break;

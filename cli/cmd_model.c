@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "model.h"
 #include "model_path.h"
+#include "span_classifier.h"
 
 static const char *usage_text =
     "usage: slant model info [MODEL]   show labels, features, training options and dev scores\n"
@@ -61,7 +62,14 @@ int cmd_model(int argc, char **argv) {
     printf("decoding:    threshold %.3f, extend down to %.3f, gap %u, min length %u tokens\n",
            t->decoding.threshold, t->decoding.low, t->decoding.gap, t->decoding.min_len);
     printf("sentences:   %s\n", t->has_sentence ? "stacked sentence scorer" : "none");
-    printf("classifier:  %s\n", m->classifier ? "technique classifier (14 classes)" : "none");
+    printf("classifier:  %s", m->classifier ? "technique classifier (14 classes)" : "none");
+    if (m->classifier && m->classifier->reported != SLANT_ALL_TECHNIQUES) {
+        /* analyze leaves these fragments out unless --techniques names them */
+        printf("; fragments not reported:");
+        for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
+            if (!(m->classifier->reported >> k & 1u)) printf(" %s", slant_technique_get(k)->short_name);
+    }
+    printf("\n");
     printf("clusters:    %zu words\n", m->clusters.n);
     cJSON *j = cJSON_Parse(m->meta_json);
     char *pretty = j ? cJSON_Print(j) : NULL;

@@ -34,7 +34,7 @@ typedef struct {
     double c1, c2, sentence_c2, prune, tc_c2, tc_class_weight, tc_fragments, tc_vector_scale;
     int tc_vector_words, tc_bias_folds, tc_vector_depth;
     int iterations, min_count, threads, eval_every, force, quiet;
-    int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups;
+    int tc_iterations, tc_min_count, no_classifier, tagger_groups, tc_groups, report_all;
     int bags, bag_bootstrap, bag_seed, scheme, average_from;
     double bag_fraction, bag_dropout;
 } train_args;
@@ -77,6 +77,7 @@ static const cli_option train_options[] = {
     {"tc-vector-depth", 0, OPT_INT, "14", "store one mean vector per word cluster cut to this many bits (needs the model's clusters; 1.3 MB for the news vectors at 14) or, at 0, one per word (7 MB)", OFF(tc_vector_depth)},
     {"tc-vector-scale", 0, OPT_DOUBLE, "3", "weight of the vector features (vectors are scaled to unit length first)", OFF(tc_vector_scale)},
     {"tc-bias-folds", 0, OPT_INT, "0", "shift the classifier's technique biases to maximise its cross-validated accuracy on the training articles with this many folds (0: no; -N: only report the N-fold accuracy)", OFF(tc_bias_folds)},
+    {"report-all-techniques", 0, OPT_FLAG, NULL, "report fragments of every technique; by default techniques with 3 or more dev fragments, none of them right, are not reported", OFF(report_all)},
     {"no-classifier", 0, OPT_FLAG, NULL, "train the span tagger only", OFF(no_classifier)},
     {"tagger-from", 0, OPT_STRING, NULL, "take the span tagger (and its clusters) from this model instead of training one", OFF(tagger_from)},
     {"tagger-vectors", 0, OPT_STRING, NULL, "word vectors ('slant learn clusters --vectors'): each word's unit vector, and its neighbours', become real-valued tagger features, folded into the word features when training ends (the model stores no vectors)", OFF(tagger_vectors)},
@@ -177,11 +178,12 @@ typedef struct {
 
 /* Dev SI and FLC of the finished model m as `slant analyze` gives them:
  * its spans against si_gold, its fragments against tc_gold unless NULL
- * (then *flc is left alone) (all of the analysis: label groups, runner-up
- * techniques, repeated fragments). */
+ * (then *flc and per_tech are left alone) (all of the analysis: label
+ * groups, runner-up techniques, repeated fragments, reported techniques);
+ * per_tech (may be NULL) gets the FLC scores per technique. */
 static slant_status end_to_end_scores(const slant_model *m, const corpus *dev, const lab_list *si_gold,
                                       const lab_list *tc_gold, metric_prf *si, metric_prf *flc,
-                                      slant_error *err) {
+                                      metric_prf per_tech[SLANT_N_TECHNIQUES], slant_error *err) {
     analyze_work w;
     lab_list sp, fr;
     lab_list_init(&sp); lab_list_init(&fr);
@@ -206,7 +208,7 @@ static slant_status end_to_end_scores(const slant_model *m, const corpus *dev, c
         slant_result_free(r);
     }
     if (st == SLANT_OK) st = metric_si(&sp, si_gold, si);
-    if (st == SLANT_OK && tc_gold) st = metric_flc(&fr, tc_gold, flc, NULL);
+    if (st == SLANT_OK && tc_gold) st = metric_flc(&fr, tc_gold, flc, per_tech);
     analyze_work_fini(&w);
     lab_list_fini(&sp); lab_list_fini(&fr);
     return st;
@@ -298,8 +300,16 @@ static int train_classifier(const train_args *a, slant_model *m, const corpus *t
         /* What `slant analyze` scores: the spans with the repeated
          * fragments (dev SI labels, or the technique labels' spans), and
          * the fragments when there are dev technique labels. */
-        if ((st = end_to_end_scores(m, dev, dev_gold, dl, &cr->si, &cr->flc, &err)) != SLANT_OK) goto done;
+        metric_prf per_tech[SLANT_N_TECHNIQUES];
+        if ((st = end_to_end_scores(m, dev, dev_gold, dl, &cr->si, &cr->flc, per_tech, &err)) != SLANT_OK) goto done;
         cr->dev_si = 1;
+        if (dl && !a->report_all) {
+            /* Then leave out the techniques none of whose dev fragments
+             * was right, and score again. */
+            m->classifier->reported = sct_reported(per_tech);
+            if (m->classifier->reported != SLANT_ALL_TECHNIQUES &&
+                (st = end_to_end_scores(m, dev, dev_gold, dl, &cr->si, &cr->flc, NULL, &err)) != SLANT_OK) goto done;
+        }
     }
 done:
     if (st != SLANT_OK) rc = cli_report("training the technique classifier", st, &err);
@@ -514,6 +524,10 @@ int cmd_train(int argc, char **argv) {
             cJSON_AddNumberToObject(tc, "cv_accuracy_bias_tuned", cr.rep.cv_accuracy_tuned);
         }
         cJSON_AddNumberToObject(tc, "second_threshold", m->classifier->second_threshold);
+        cJSON *un = cJSON_AddArrayToObject(tc, "unreported");
+        for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
+            if (!(m->classifier->reported >> k & 1u))
+                cJSON_AddItemToArray(un, cJSON_CreateString(slant_technique_get(k)->name));
     }
     if (a.dev_articles) {
         cJSON *dv = cJSON_AddObjectToObject(meta, "dev");
@@ -559,6 +573,13 @@ int cmd_train(int argc, char **argv) {
         if (cr.dev_flc)
             fprintf(stderr, "dev FLC: precision %.4f recall %.4f F1 %.4f (runner-up threshold %.2f; fragments with their top technique only: F1 %.4f)\n",
                     cr.flc.precision, cr.flc.recall, cr.flc.f1, m->classifier->second_threshold, cr.flc_top1.f1);
+        if (cr.trained && m->classifier->reported != SLANT_ALL_TECHNIQUES) {
+            fprintf(stderr, "not reported (%d or more dev fragments, none right; --report-all-techniques keeps them):",
+                    SCT_UNREPORTED_MIN_FRAGMENTS);
+            for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
+                if (!(m->classifier->reported >> k & 1u)) fprintf(stderr, " %s", slant_technique_get(k)->short_name);
+            fputc('\n', stderr);
+        }
         if (cr.dev_si)
             fprintf(stderr, "dev SI of the whole analysis (spans with the repeated fragments): precision %.4f recall %.4f F1 %.4f\n",
                     cr.si.precision, cr.si.recall, cr.si.f1);

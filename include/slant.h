@@ -71,6 +71,7 @@ void slant_error_clear(slant_error *err);
 /* The 14 techniques of the Propaganda Techniques Corpus, in the order of
  * the corpus's techniques.txt. */
 #define SLANT_N_TECHNIQUES 14
+#define SLANT_ALL_TECHNIQUES ((1u << SLANT_N_TECHNIQUES) - 1u) /* slant_options.technique_mask */
 
 typedef struct {
     const char *name;       /* corpus label, e.g. "Name_Calling,Labeling" */
@@ -154,11 +155,15 @@ typedef struct {
 
 typedef struct {
     double threshold;          /* span threshold; < 0 means the model's tuned one */
-    uint32_t technique_mask;   /* bit i keeps technique i; 0 keeps all */
+    uint32_t technique_mask;   /* bit i keeps technique i's fragments; 0 keeps
+                                  those the model reports: all of them, but for
+                                  techniques whose fragments training never
+                                  found right on dev (`slant model info` lists
+                                  them); SLANT_ALL_TECHNIQUES keeps every one */
     int replace_invalid_utf8;  /* 1: replace bad bytes by U+FFFD instead of failing */
 } slant_options;
 
-/* Fills opt with the defaults (model threshold, all techniques, strict). */
+/* Fills opt with the defaults (the model's threshold and techniques, strict). */
 void slant_options_init(slant_options *opt);
 
 /* Analyses text[0..len) (UTF-8, not necessarily NUL-terminated). On success

@@ -13,7 +13,10 @@
  * fragment's confidence is its span's confidence times its technique's
  * probability. Every other occurrence of a fragment's words in the article
  * is a Repetition fragment too (repetition.h), and joins the spans, so
- * that every fragment still lies within a span. Without a classifier the
+ * that every fragment still lies within a span. Fragments of a technique
+ * the model does not report (span_classifier.reported: on dev none of its
+ * fragments was right) are left out unless the caller names the
+ * techniques; their text stays in the spans. Without a classifier the
  * fragments are the spans, with technique -1.
  *
  * Scores: a sentence's score is the highest P(inside a span) among its
@@ -159,6 +162,8 @@ static slant_status add_fragments(const slant_model *m, analyze_work *w,
         free(cp);
         if (st != SLANT_OK) return st;
     }
+    /* The caller's techniques, or else those the model reports. */
+    uint32_t keep = opt->technique_mask ? opt->technique_mask : sc ? sc->reported : 0;
     for (size_t i = 0; i < n; i++) {
         const tagger_span *s = &list->items[i];
         const tok_token *a = &d->tokens[s->first], *b = &d->tokens[s->last - 1];
@@ -173,7 +178,7 @@ static slant_status add_fragments(const slant_model *m, analyze_work *w,
             if (forced >= 0) { tech[0] = forced; n_tech = 1; }
         }
         for (int j = 0; j < n_tech; j++) {
-            if (tech[j] >= 0 && opt->technique_mask && !(opt->technique_mask >> tech[j] & 1u)) continue;
+            if (tech[j] >= 0 && keep && !(keep >> tech[j] & 1u)) continue;
             slant_fragment *f = &r->fragments[r->n_fragments++];
             f->start = a->start; f->end = b->end;
             f->cp_start = a->cp_start; f->cp_end = b->cp_end;

@@ -101,7 +101,7 @@ static slant_status parse_doc(const cJSON *o, const char *where, hreq_doc *d,
         }
         if (mask == 0)
             return field_error(err, code, HREQ_INVALID_FIELD, SLANT_EINVAL, where,
-                               "techniques is empty: leave it out to keep them all");
+                               "techniques is empty: leave it out for the techniques the model reports");
         d->opt.technique_mask = mask;
     }
     return SLANT_OK;

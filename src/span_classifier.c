@@ -28,6 +28,7 @@ span_classifier *span_classifier_new(size_t n_feat) {
     if (!c) return NULL;
     c->temperature = 1.0;
     c->second_threshold = 2.0;
+    c->reported = SLANT_ALL_TECHNIQUES;
     c->groups = SPF_ALL;
     c->n_feat = n_feat;
     c->keys = calloc(n_feat ? n_feat : 1, sizeof *c->keys);
@@ -111,13 +112,15 @@ slant_status span_classifier_index(span_classifier *c) {
 /* ---- TECH payload ---- */
 
 /* Version 2 appends the word vectors: u64 n, u32 dim, f32 scale, u32
- * depth, u32 0, n u64 keys, n x dim int8 components. */
+ * depth, u32 0, n u64 keys, n x dim int8 components. Version 3 then the
+ * reported techniques: u32 mask, u32 0. */
 #define VEC_HEADER_BYTES 24u
+#define REPORTED_BYTES 8u
 
 slant_status span_classifier_serialize(const span_classifier *c, uint8_t **out, size_t *len) {
     const spf_vectors *v = &c->vectors;
     size_t F = c->n_feat, n = HEADER_BYTES + 8 * K + 8 * F + 4 * F * K;
-    n += VEC_HEADER_BYTES + v->n * (8 + (size_t)v->dim);
+    n += VEC_HEADER_BYTES + v->n * (8 + (size_t)v->dim) + REPORTED_BYTES;
     uint8_t *b = malloc(n);
     *out = NULL; *len = 0;
     if (!b) return SLANT_ENOMEM;
@@ -146,6 +149,9 @@ slant_status span_classifier_serialize(const span_classifier *c, uint8_t **out, 
     p += VEC_HEADER_BYTES;
     for (size_t i = 0; i < v->n; i++, p += 8) mio_put_u64(p, v->hash[i]);
     if (v->n) memcpy(p, v->q, v->n * v->dim);
+    p += v->n * (size_t)v->dim;
+    mio_put_u32(p, c->reported);
+    mio_put_u32(p + 4, 0);
     *out = b; *len = n;
     return SLANT_OK;
 }
@@ -175,6 +181,9 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
         depth = mio_get_u32(p + w_end + 16);
         if (depth > 32 || mio_get_u32(p + w_end + 20) != 0) goto fail;
         size_t rest = len - w_end - VEC_HEADER_BYTES;
+        size_t tail = pv >= 3 ? REPORTED_BYTES : 0;
+        if (rest < tail) goto fail;
+        rest -= tail;
         if (dim > 4096 || n_vec > rest / (8 + dim) || rest != n_vec * (8 + dim)) goto fail;
     }
     if (!(c = span_classifier_new((size_t)F))) { st = SLANT_ENOMEM; goto fail; }
@@ -211,6 +220,12 @@ slant_status span_classifier_parse(const uint8_t *p, size_t len, span_classifier
             if (i && c->vectors.hash[i] <= c->vectors.hash[i - 1]) goto fail;
         }
         memcpy(c->vectors.q, q, (size_t)(n_vec * dim));
+    }
+    if (pv >= 3) {
+        const uint8_t *r = p + len - REPORTED_BYTES;
+        c->reported = mio_get_u32(r);
+        /* No reported technique would empty every FLC output: corruption. */
+        if (c->reported == 0 || (c->reported & ~SLANT_ALL_TECHNIQUES) || mio_get_u32(r + 4) != 0) goto fail;
     }
     if ((st = span_classifier_index(c)) != SLANT_OK) goto fail;
     *out = c;

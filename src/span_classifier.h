@@ -21,7 +21,9 @@
 #include "span_features.h"
 #include "util/key_filter.h"
 
-#define SC_PAYLOAD_VERSION 2u   /* 2: word vectors after the weights; 1 is still read */
+#define SC_PAYLOAD_VERSION 3u   /* 2: word vectors after the weights; 3: the
+                                   reported techniques after them; 1 and 2 are
+                                   still read */
 
 /* A feature's key and weights in one 64-byte cache line: scoring a span
  * looks up hundreds of features in megabytes, so one miss per feature (not
@@ -37,6 +39,13 @@ typedef struct span_classifier {
     double second_threshold;     /* FLC: a fragment also gets the runner-up
                                     technique when its probability is >= this;
                                     > 1 means never */
+    uint32_t reported;           /* FLC: bit k set = analysis reports fragments
+                                    of technique k unless the caller names the
+                                    techniques (slant_options.technique_mask);
+                                    training clears the bits of techniques none
+                                    of whose dev fragments was right
+                                    (sct_unreported); SLANT_ALL_TECHNIQUES
+                                    otherwise, and for payloads before 3 */
     size_t n_feat;               /* F */
     uint64_t *keys;              /* F feature hashes, strictly increasing, nonzero */
     float *w;                    /* F x K: w[f*K+k] */

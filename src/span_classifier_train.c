@@ -538,6 +538,14 @@ done:
     return st;
 }
 
+uint32_t sct_reported(const metric_prf per_tech[SLANT_N_TECHNIQUES]) {
+    uint32_t keep = SLANT_ALL_TECHNIQUES;
+    for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
+        if (per_tech[k].n_pred >= SCT_UNREPORTED_MIN_FRAGMENTS && per_tech[k].p_sum <= 0.0)
+            keep &= ~(1u << k);
+    return keep;
+}
+
 /* ---- word vectors for SPF_VECTORS ---- */
 
 typedef struct { uint64_t key; size_t row; } key_row;

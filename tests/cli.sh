@@ -108,6 +108,9 @@ expect train_tc_vectors_model_is_valid 0 "" -- "$B" model check "$T/tcvec.slant"
 expect train_classifier_with_si_dev_runs 0 "whole analysis" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/SI.labels" --iterations 20 --tc-iterations 5 -o "$T/e2e.slant"
 "$B" analyze -m "$T/e2e.slant" --format si "$T/tiny" > "$T/e2e.si" 2>/dev/null
 recorded_matches_eval train_classifier_dev_si_matches_the_saved_model si "$T/e2e.si" "$T/tiny/SI.labels" "$T/e2e.slant" si_f1
+expect train_report_all_techniques_runs 0 "" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/TC.labels" --dev-articles "$T/tiny" --dev-labels "$T/tiny/TC.labels" --iterations 20 --tc-iterations 5 --report-all-techniques -o "$T/all.slant"
+expect train_report_all_techniques_model_info 0 "" -- "$B" model info "$T/all.slant"
+grep -q '"unreported":[[:space:]]*\[\]' "$T/out" && ! grep -q "not reported" "$T/out" && ok || ko "train_report_all_techniques_records_none_left_out"
 # ... before the tagger trains: the error comes first.
 expect train_tc_vector_depth_needs_clusters_at_once 1 "--tc-vector-depth" -- "$B" train --articles "$T/tiny" --labels "$T/tiny/SI.labels" --tc-labels "$T/tiny/TC.labels" --iterations 5 --tc-vectors "$T/vec.txt" -o "$T/depth.slant"
 if grep -q "training the span tagger" "$T/err"; then ko "train_checks_tc_vector_depth_before_the_tagger"; else ok; fi
@@ -150,6 +153,10 @@ if [ -f models/default.slant ]; then
     "$B" analyze --techniques LOAD,Name_Calling,Labeling --format flc "$EX" > "$T/only.flc" 2>/dev/null
     [ -s "$T/only.flc" ] && ! grep -vqE 'Loaded_Language|Name_Calling,Labeling' "$T/only.flc" && ok || ko "techniques_keeps_only_those_named"
     expect unknown_technique_is_a_usage_error 1 "unknown technique" -- "$B" analyze --techniques NOPE "$EX"
+    # "all" adds the techniques the model does not report; it drops nothing.
+    expect techniques_all_runs 0 "" -- "$B" analyze --techniques all --format flc "$EX"
+    sort "$T/out" > "$T/all.sorted"
+    sort "$T/one.flc" | comm -23 - "$T/all.sorted" | grep -q . && ko "techniques_all_keeps_every_default_fragment" || ok
     expect several_html_pages_need_a_folder 1 "-o DIR" -- "$B" analyze --format html "$EX" "$EX"
     expect html_to_a_folder_writes_pages_and_index 0 "" -- "$B" analyze --format html -o "$T/site" "$EX" "$T/good.txt"
     [ -f "$T/site/index.html" ] && [ -f "$T/site/harbor-bill.html" ] && [ -f "$T/site/good.html" ] && ok || ko "html_folder_has_every_page"
@@ -225,6 +232,22 @@ if [ -n "${SLANT_PTC:-}" ] && [ -d "$SLANT_PTC/dev/articles" ] && [ -f models/de
     recorded_matches_eval bundled_model_dev_si_f1_matches_its_metadata si "$T/dev.si" "$SLANT_PTC/dev/SI.labels" models/default.slant si_f1
     "$B" analyze --jobs 2 --format flc "$SLANT_PTC/dev/articles" > "$T/dev.flc" 2>/dev/null
     recorded_matches_eval bundled_model_dev_flc_f1_matches_its_metadata flc "$T/dev.flc" "$SLANT_PTC/dev/TC.labels" models/default.slant flc_f1
+    # The techniques it does not report are those whose dev fragments were
+    # never right: with --techniques all, their fragments come back, and
+    # none of them overlaps a gold fragment of its technique.
+    "$B" analyze --jobs 2 --techniques all --format flc "$SLANT_PTC/dev/articles" > "$T/dev-all.flc" 2>/dev/null
+    sort "$T/dev.flc" > "$T/dev.sorted"; sort "$T/dev-all.flc" > "$T/dev-all.sorted"
+    comm -13 "$T/dev.sorted" "$T/dev-all.sorted" > "$T/dev-extra.flc"
+    "$B" model info models/default.slant > "$T/info.txt" 2>/dev/null
+    unrep=$(sed -n 's/.*fragments not reported: *//p' "$T/info.txt")
+    if [ -z "$unrep" ]; then
+        [ -s "$T/dev-extra.flc" ] && ko "bundled_model_reports_every_technique_so_all_adds_nothing" || ok
+    else
+        comm -23 "$T/dev.sorted" "$T/dev-all.sorted" | grep -q . && ko "bundled_model_techniques_all_keeps_every_default_fragment" || ok
+        [ -s "$T/dev-extra.flc" ] && ok || ko "bundled_model_techniques_all_adds_the_unreported_fragments"
+        "$B" eval flc "$T/dev-extra.flc" "$SLANT_PTC/dev/TC.labels" > "$T/extra.eval" 2>/dev/null
+        awk '/^precision/ { exit !($2 == 0) }' "$T/extra.eval" && ok || ko "bundled_model_unreported_fragments_were_never_right: $(head -n 1 "$T/extra.eval")"
+    fi
 else
     skip "SLANT_PTC is unset: bundled model dev score check"
 fi

@@ -1,11 +1,15 @@
 /*
  * slant_analyze through the public API with the bundled model: offsets,
- * scores and explanation cues are consistent with each other.
+ * scores and explanation cues are consistent with each other. (One test
+ * sets the classifier's reported techniques, model.h, to check how
+ * slant_options.technique_mask meets them.)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "model.h"
 #include "slant.h"
+#include "span_classifier.h"
 #include "test.h"
 
 static slant_model *model;
@@ -165,6 +169,50 @@ static void a_long_repetitive_article_should_be_analysed(void) {
     free(big);
 }
 
+static size_t count_technique(const slant_result *r, int k) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_fragments; i++) n += r->fragments[i].technique == k;
+    return n;
+}
+
+/* A technique the model does not report loses its fragments (nothing else
+ * changes: the other fragments, the spans) unless the caller names it. */
+static void unreported_techniques_should_be_left_out_unless_named(void) {
+    slant_options all, only;
+    slant_options_init(&all);
+    all.technique_mask = SLANT_ALL_TECHNIQUES;
+    slant_result *ra = NULL, *rd = NULL, *ro = NULL;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, &all, &ra, NULL), SLANT_OK);
+    if (!ra || ra->n_fragments == 0 || !model->classifier) { CHECK(0); slant_result_free(ra); return; }
+    int k = ra->fragments[0].technique;
+    CHECK(k >= 0);
+    uint32_t saved = model->classifier->reported;
+    model->classifier->reported = SLANT_ALL_TECHNIQUES & ~(1u << k);
+    slant_options_init(&only);
+    only.technique_mask = 1u << k;
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, NULL, &rd, NULL), SLANT_OK);
+    CHECK_EQ_INT(slant_analyze(model, text, text_len, &only, &ro, NULL), SLANT_OK);
+    model->classifier->reported = saved;
+    if (rd && ro) {
+        CHECK_EQ_INT(count_technique(rd, k), 0);
+        CHECK_EQ_INT(rd->n_fragments, ra->n_fragments - count_technique(ra, k));
+        for (size_t i = 0, j = 0; i < ra->n_fragments && j < rd->n_fragments; i++) {
+            if (ra->fragments[i].technique == k) continue;
+            CHECK(ra->fragments[i].start == rd->fragments[j].start && ra->fragments[i].end == rd->fragments[j].end &&
+                  ra->fragments[i].technique == rd->fragments[j].technique);
+            j++;
+        }
+        CHECK_EQ_INT(rd->n_spans, ra->n_spans);
+        for (size_t i = 0; i < rd->n_spans && i < ra->n_spans; i++)
+            CHECK(rd->spans[i].start == ra->spans[i].start && rd->spans[i].end == ra->spans[i].end);
+        CHECK_EQ_INT(ro->n_fragments, count_technique(ra, k));
+        CHECK_EQ_INT(count_technique(ro, k), ro->n_fragments);
+    }
+    slant_result_free(ra);
+    slant_result_free(rd);
+    slant_result_free(ro);
+}
+
 int main(void) {
     if (!test_load_bundled(&model, &text, &text_len)) return 1;
     TEST(analyze_should_keep_cues_inside_their_fragment_heaviest_first);
@@ -173,6 +221,7 @@ int main(void) {
     TEST(a_repeated_fragment_should_be_repetition_where_it_recurs);
     TEST(a_higher_threshold_should_only_find_parts_of_lower_threshold_fragments);
     TEST(a_long_repetitive_article_should_be_analysed);
+    TEST(unreported_techniques_should_be_left_out_unless_named);
     free(text);
     slant_model_free(model);
     return test_summary("analyze");

@@ -395,6 +395,7 @@ static void payload_should_round_trip_byte_identical(void) {
     CHECK(c != NULL);
     if (!c) return;
     c->second_threshold = 0.25;
+    c->reported = SLANT_ALL_TECHNIQUES & ~(1u << 4 | 1u << 12);
     /* Two word vectors ride along (payload version 2). */
     CHECK(spf_vectors_alloc(&c->vectors, 2, 3) == SLANT_OK);
     c->vectors.hash[0] = 7; c->vectors.hash[1] = 11;
@@ -410,6 +411,7 @@ static void payload_should_round_trip_byte_identical(void) {
         CHECK(span_classifier_serialize(c2, &b2, &n2) == SLANT_OK);
         CHECK(n1 == n2 && memcmp(b1, b2, n1) == 0);
         CHECK(c2->second_threshold == 0.25 && c2->temperature == c->temperature);
+        CHECK_EQ_INT(c2->reported, SLANT_ALL_TECHNIQUES & ~(1u << 4 | 1u << 12));
         CHECK(c2->vectors.n == 2 && c2->vectors.dim == 3 && c2->vectors.scale == 0.125f && c2->vectors.depth == 14 &&
               memcmp(c2->vectors.q, c->vectors.q, 6) == 0 && c2->vectors.hash[1] == 11);
         /* The parsed classifier predicts exactly what the original did. */
@@ -435,6 +437,19 @@ static void payload_should_round_trip_byte_identical(void) {
     lab_list_fini(&gold);
 }
 
+/* Only a technique with enough dev fragments, none right even in part, is
+ * left out. */
+static void reported_should_drop_only_techniques_never_right(void) {
+    metric_prf per[SLANT_N_TECHNIQUES];
+    memset(per, 0, sizeof per);
+    CHECK_EQ_INT(sct_reported(per), SLANT_ALL_TECHNIQUES);          /* nothing predicted */
+    per[2].n_pred = SCT_UNREPORTED_MIN_FRAGMENTS;                   /* never right */
+    per[3].n_pred = SCT_UNREPORTED_MIN_FRAGMENTS - 1;               /* too few to judge */
+    per[5].n_pred = 40; per[5].p_sum = 0.01;                        /* right once, in part */
+    per[7].n_pred = 40; per[7].p_sum = 9;
+    CHECK_EQ_INT(sct_reported(per), SLANT_ALL_TECHNIQUES & ~(1u << 2));
+}
+
 static void parse_should_reject_truncated_and_damaged_payloads(void) {
     span_classifier *c = span_classifier_new(3), *out = NULL;
     CHECK(c != NULL);
@@ -454,7 +469,7 @@ static void parse_should_reject_truncated_and_damaged_payloads(void) {
     }
     uint8_t *m = malloc(n);
     memcpy(m, b, n);
-    m[0] = 3;                                   /* newer payload version */
+    m[0] = SC_PAYLOAD_VERSION + 1;              /* newer payload version */
     CHECK(span_classifier_parse(m, n, &out) == SLANT_EVERSION);
     memcpy(m, b, n);
     m[12] = 13;                                 /* wrong class count */
@@ -465,14 +480,29 @@ static void parse_should_reject_truncated_and_damaged_payloads(void) {
     memcpy(m, b, n);
     memset(m + 16, 0, 8);                       /* temperature 0 */
     CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
-    /* A version 1 payload (no vectors after the weights) still reads. */
+    /* The reported techniques close the payload: none, a bit beyond the
+     * 14 techniques or a nonzero reserved word is damage. */
     memcpy(m, b, n);
-    m[0] = 1;
-    CHECK(span_classifier_parse(m, n - 24, &out) == SLANT_OK);
-    CHECK(out != NULL && out->vectors.n == 0);
-    span_classifier_free(out);
-    out = NULL;
+    memset(m + n - 8, 0, 4);
     CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    memcpy(m, b, n);
+    m[n - 6] |= 0x40;                           /* bit 22 */
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    memcpy(m, b, n);
+    m[n - 1] = 1;
+    CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    /* Version 2 (no reported techniques) and version 1 (no vectors either)
+     * payloads still read, and report every technique. */
+    for (int v = 2; v >= 1; v--) {
+        memcpy(m, b, n);
+        m[0] = (uint8_t)v;
+        out = NULL;
+        CHECK(span_classifier_parse(m, n - (v == 2 ? 8 : 32), &out) == SLANT_OK);
+        CHECK(out != NULL && out->vectors.n == 0 && out->reported == SLANT_ALL_TECHNIQUES);
+        span_classifier_free(out);
+        out = NULL;
+        CHECK(span_classifier_parse(m, n, &out) == SLANT_EFORMAT);
+    }
     free(m);
     free(b);
     span_classifier_free(c);
@@ -785,5 +815,6 @@ int main(void) {
     TEST(copies_of_a_span_should_get_their_first_then_second_choice);
     TEST(payload_should_round_trip_byte_identical);
     TEST(parse_should_reject_truncated_and_damaged_payloads);
+    TEST(reported_should_drop_only_techniques_never_right);
     return test_summary("span_classifier");
 }
