@@ -20,7 +20,8 @@
  * fragments are the spans, with technique -1.
  *
  * Scores: a sentence's score is the highest P(inside a span) among its
- * tokens (one loaded phrase makes a sentence propagandistic); the article's
+ * tokens (one loaded phrase makes a sentence propagandistic), or the span
+ * confidence of a fragment in it if higher (a repeated phrase); the article's
  * score is the expected share of its tokens that lie inside a span, the mean
  * of P(inside), so it reads as "how much of this text is propaganda".
  */
@@ -263,6 +264,17 @@ slant_status analyze_loaded(const slant_model *m, analyze_work *w, const text_bu
         for (uint32_t t = sn->first; t < sn->last; t++)
             if (w->tagger.p_span[t] > mx) mx = w->tagger.p_span[t];
         o->score = mx;
+    }
+    /* A Repetition copy carries the confidence of the fragment it copies,
+     * which the tagger may not have seen in the copy's sentence: every
+     * sentence scores at least the span confidence of the fragments in it.
+     * Fragments are sorted by start, so the first sentence to look at only
+     * moves forward. */
+    for (size_t i = 0, s0 = 0; i < r->n_fragments; i++) {
+        const slant_fragment *f = &r->fragments[i];
+        while (s0 < r->n_sentences && r->sentences[s0].end <= f->start) s0++;
+        for (size_t s = s0; s < r->n_sentences && r->sentences[s].start < f->end; s++)
+            if (r->sentences[s].score < f->span_confidence) r->sentences[s].score = f->span_confidence;
     }
     *out = r;
     return SLANT_OK;

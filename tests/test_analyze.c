@@ -16,6 +16,17 @@ static slant_model *model;
 static char *text;
 static size_t text_len;
 
+/* A sentence scores at least the span confidence of every fragment in it,
+ * so a report never shows a fragment in a sentence it calls calm. */
+static void check_sentences_score_their_fragments(const slant_result *r) {
+    for (size_t i = 0; i < r->n_fragments; i++) {
+        const slant_fragment *f = &r->fragments[i];
+        for (size_t s = 0; s < r->n_sentences; s++)
+            if (r->sentences[s].start < f->end && f->start < r->sentences[s].end)
+                CHECK(r->sentences[s].score >= f->span_confidence);
+    }
+}
+
 static void analyze_should_keep_cues_inside_their_fragment_heaviest_first(void) {
     slant_result *r = NULL;
     slant_error err;
@@ -52,6 +63,7 @@ static void analyze_should_give_scores_in_range_and_sentences_in_order(void) {
         CHECK(r->fragments[i].confidence >= 0 && r->fragments[i].confidence <= 1);
         CHECK(r->fragments[i].end <= text_len);
     }
+    check_sentences_score_their_fragments(r);
     slant_result_free(r);
 }
 
@@ -119,6 +131,7 @@ static void a_repeated_fragment_should_be_repetition_where_it_recurs(void) {
                 }
             }
             CHECK(found);
+            if (r2) check_sentences_score_their_fragments(r2);
             free(t2);
         }
     }
