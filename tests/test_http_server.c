@@ -168,6 +168,11 @@ static void server_should_answer_health_techniques_model_and_page(void) {
     CHECK(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "name")));
     CHECK(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "version")));
     CHECK(cJSON_GetObjectItemCaseSensitive(o, "dev") != NULL);
+    /* every name it lists is a technique */
+    const cJSON *un = cJSON_GetObjectItemCaseSensitive(o, "unreported"), *u;
+    CHECK(cJSON_IsArray(un));
+    cJSON_ArrayForEach(u, un)
+        CHECK(cJSON_IsString(u) && slant_technique_find(u->valuestring, strlen(u->valuestring)) >= 0);
     cJSON_Delete(o);
     reply_fini(&r);
     call("GET", "/", "", 0, &r);

@@ -148,6 +148,8 @@ static void techniques_should_list_fourteen_with_colours_and_definitions(void) {
 static void model_document_should_have_null_dev_without_meta(void) {
     cJSON *o = report_json_model(NULL);
     CHECK(o && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "dev")));
+    const cJSON *un = cJSON_GetObjectItemCaseSensitive(o, "unreported");
+    CHECK(cJSON_IsArray(un) && cJSON_GetArraySize(un) == 0);
     cJSON_Delete(o);
 }
 
