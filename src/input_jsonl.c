@@ -139,7 +139,10 @@ void input_jsonl_close(input_jsonl *r) {
 static slant_status read_line(input_jsonl *r, long *len, slant_error *err) {
     size_t n = 0;
     int c, too_long = 0, any = 0;
-    while ((c = getc(r->f)) != EOF) {
+    /* One lock for the line, not one per byte: getc's locking was 2.7%
+     * of `analyze -I jsonl -F jsonl` (perf). */
+    flockfile(r->f);
+    while ((c = getc_unlocked(r->f)) != EOF) {
         any = 1;
         if (c == '\n') break;
         if (too_long) continue;
@@ -147,12 +150,13 @@ static slant_status read_line(input_jsonl *r, long *len, slant_error *err) {
         if (n + 1 >= r->cap) {
             size_t cap = r->cap ? r->cap * 2 : 4096;
             char *p = realloc(r->line, cap);
-            if (!p) return err_set(err, SLANT_ENOMEM, r->path, r->lineno + 1, -1, "out of memory");
+            if (!p) { funlockfile(r->f); return err_set(err, SLANT_ENOMEM, r->path, r->lineno + 1, -1, "out of memory"); }
             r->line = p;
             r->cap = cap;
         }
         r->line[n++] = (char)c;
     }
+    funlockfile(r->f);
     if (ferror(r->f)) {
         r->at_end = 1;
         return err_set(err, SLANT_EIO, r->path, r->lineno + 1, -1, "read error");
