@@ -13,7 +13,16 @@
  * be recovered from a model; a fragment's explanation is the evidence the
  * model does keep: the span tagger's confidence and the classifier's
  * probabilities, most likely first.
+ *
+ * Reals (confidences, scores, probabilities, cue weights) are written with
+ * at most six decimals (report_json_real): cJSON prints a double with
+ * sprintf("%1.15g"), reads it back with sscanf and, as for most of these,
+ * prints it again with "%1.17g" when that does not round-trip; that was
+ * about 40% of rendering a document and a third of `analyze -F jsonl`
+ * (perf), for digits below any score's meaning.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +48,33 @@ const char *report_technique_colour(int i) {
 #define EXPLAIN_MIN_N 3
 
 /* ---- helpers ---- */
+
+int report_json_real(double x, char out[REPORT_JSON_REAL_MAX]) {
+    if (!isfinite(x)) return snprintf(out, REPORT_JSON_REAL_MAX, "null");
+    if (fabs(x) >= 1e12) return snprintf(out, REPORT_JSON_REAL_MAX, "%.6f", x);
+    uint64_t v = (uint64_t)llround(fabs(x) * 1e6), ip = v / 1000000, fp = v % 1000000;
+    char digits[24];
+    int n = 0, k = 0;
+    if (x < 0 && v) out[n++] = '-';
+    do { digits[k++] = (char)('0' + ip % 10); ip /= 10; } while (ip);
+    while (k) out[n++] = digits[--k];
+    if (fp) {
+        out[n++] = '.';
+        int width = 6;
+        while (fp % 10 == 0) { fp /= 10; width--; }
+        for (int i = width - 1; i >= 0; i--, fp /= 10) out[n + i] = (char)('0' + fp % 10);
+        n += width;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* obj[key] = x as report_json_real writes it. Returns NULL when out of memory. */
+static cJSON *add_real(cJSON *obj, const char *key, double x) {
+    char buf[REPORT_JSON_REAL_MAX];
+    report_json_real(x, buf);
+    return cJSON_AddRawToObject(obj, key, buf);
+}
 
 /* cJSON_AddStringToObject with a length: text[0..len) need not be
  * NUL-terminated. Returns NULL when out of memory. */
@@ -78,7 +114,7 @@ static int add_offsets(cJSON *o, size_t cp_start, size_t cp_end, size_t start, s
 static cJSON *explanation(const char *text, const slant_fragment *f) {
     cJSON *e = cJSON_CreateObject(), *probs = NULL, *cues = NULL;
     if (!e) return NULL;
-    if (!cJSON_AddNumberToObject(e, "span_confidence", f->span_confidence)) goto fail;
+    if (!add_real(e, "span_confidence", f->span_confidence)) goto fail;
     /* The words whose own features weighed most for the span (slant_cue). */
     if (!(cues = cJSON_AddArrayToObject(e, "cues"))) goto fail;
     for (size_t i = 0; i < f->n_cues; i++) {
@@ -88,7 +124,7 @@ static cJSON *explanation(const char *text, const slant_fragment *f) {
         cJSON_AddItemToArray(cues, o);
         if (!add_string_n(o, "text", text + c->start, c->end - c->start) ||
             !add_offsets(o, c->cp_start, c->cp_end, c->start, c->end) ||
-            !cJSON_AddNumberToObject(o, "weight", c->weight))
+            !add_real(o, "weight", c->weight))
             goto fail;
     }
     if (!(probs = cJSON_AddArrayToObject(e, "probabilities"))) goto fail;
@@ -115,7 +151,7 @@ static cJSON *explanation(const char *text, const slant_fragment *f) {
         cJSON_AddItemToArray(probs, p);
         if (!cJSON_AddStringToObject(p, "technique", t->name) ||
             !cJSON_AddStringToObject(p, "display", t->display) ||
-            !cJSON_AddNumberToObject(p, "p", f->technique_probs[order[i]]))
+            !add_real(p, "p", f->technique_probs[order[i]]))
             goto fail;
         if (w > 0 && (size_t)w < sizeof summary)
             w += snprintf(summary + w, sizeof summary - (size_t)w, "%s %s %.2f",
@@ -135,7 +171,7 @@ static cJSON *fragment(const char *text, const slant_fragment *f) {
     if (!add_string_n(o, "text", text + f->start, f->end - f->start)) goto fail;
     if (!(t = technique_ref(f->technique))) goto fail;
     cJSON_AddItemToObject(o, "technique", t);
-    if (!cJSON_AddNumberToObject(o, "confidence", f->confidence)) goto fail;
+    if (!add_real(o, "confidence", f->confidence)) goto fail;
     if (!(e = explanation(text, f))) goto fail;
     cJSON_AddItemToObject(o, "explanation", e);
     return o;
@@ -159,7 +195,7 @@ cJSON *report_json_article(const slant_model *m, const char *id, const char *pat
     if (!(o = cJSON_AddObjectToObject(doc, "model"))) goto fail;
     if (!cJSON_AddStringToObject(o, "name", m ? m->name : "") ||
         !cJSON_AddStringToObject(o, "version", m ? m->version : "")) goto fail;
-    if (!cJSON_AddNumberToObject(doc, "score", r->score)) goto fail;
+    if (!add_real(doc, "score", r->score)) goto fail;
 
     size_t counts[SLANT_N_TECHNIQUES] = {0}, n_unlabelled = 0;
     if (!(a = cJSON_AddArrayToObject(doc, "fragments"))) goto fail;
@@ -195,7 +231,7 @@ cJSON *report_json_article(const slant_model *m, const char *id, const char *pat
         if (!(o = cJSON_CreateObject())) goto fail;
         cJSON_AddItemToArray(a, o);
         if (!add_offsets(o, s->cp_start, s->cp_end, s->start, s->end) ||
-            !cJSON_AddNumberToObject(o, "confidence", s->confidence)) goto fail;
+            !add_real(o, "confidence", s->confidence)) goto fail;
     }
 
     if (!(a = cJSON_AddArrayToObject(doc, "sentences"))) goto fail;
@@ -204,7 +240,7 @@ cJSON *report_json_article(const slant_model *m, const char *id, const char *pat
         if (!(o = cJSON_CreateObject())) goto fail;
         cJSON_AddItemToArray(a, o);
         if (!add_offsets(o, s->cp_start, s->cp_end, s->start, s->end) ||
-            !cJSON_AddNumberToObject(o, "score", s->score)) goto fail;
+            !add_real(o, "score", s->score)) goto fail;
     }
     if (!add_string_n(doc, "text", text ? text : "", text ? len : 0)) goto fail;
     return doc;

@@ -27,6 +27,12 @@ cJSON *report_json_techniques(void);
 /* The model's name, version and dev scores (GET /v1/model). New object. */
 cJSON *report_json_model(const slant_model *m);
 
+/* Writes x as the documents write reals: rounded to six decimals, trailing
+ * zeros and a bare "." dropped ("0.326939", "-2.5", "1", "0"), "null" when
+ * not finite. Returns the length. */
+#define REPORT_JSON_REAL_MAX 40
+int report_json_real(double x, char out[REPORT_JSON_REAL_MAX]);
+
 /* The colour of technique i in reports, "#rrggbb" (static), or a grey for
  * i outside [0, SLANT_N_TECHNIQUES) (an unlabelled span). */
 const char *report_technique_colour(int i);

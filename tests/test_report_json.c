@@ -4,6 +4,9 @@
  * their types, offsets that spell the fragment text, counts, explanations;
  * and the terminal and HTML renderers of the same result.
  */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 #include <cjson/cJSON.h>
 #include "test.h"
 #include "model.h"
@@ -29,6 +32,18 @@ static void make_result(slant_result *r, slant_fragment *f, slant_sentence *s) {
     r->fragments = f; r->n_fragments = 3;
     r->sentences = s; r->n_sentences = 3;
     r->score = 0.25; r->n_codepoints = 27;
+}
+
+/* The document as its readers see it: report_json_article's tree printed
+ * and parsed again (reals are raw text in the tree). */
+static cJSON *printed_article(const slant_model *m, const char *id, const char *path,
+                              const char *text, size_t len, const slant_result *r) {
+    cJSON *tree = report_json_article(m, id, path, text, len, r);
+    char *s = tree ? cJSON_PrintUnformatted(tree) : NULL;
+    cJSON *d = s ? cJSON_Parse(s) : NULL;
+    cJSON_free(s);
+    cJSON_Delete(tree);
+    return d;
 }
 
 static int has(const cJSON *o, const char *k, cJSON_bool (*is)(const cJSON *)) {
@@ -79,7 +94,7 @@ static void document_should_hold_every_required_field(void) {
     if (!m) return;
     snprintf(m->name, sizeof m->name, "test-model");
     snprintf(m->version, sizeof m->version, "9.9");
-    cJSON *d = report_json_article(m, "a1", "in/a1.txt", text_, strlen(text_), &r);
+    cJSON *d = printed_article(m, "a1", "in/a1.txt", text_, strlen(text_), &r);
     CHECK(d != NULL);
     CHECK(valid_document(d));
     CHECK_EQ_INT(num(d, "schema_version"), REPORT_SCHEMA_VERSION);
@@ -89,7 +104,7 @@ static void document_should_hold_every_required_field(void) {
     CHECK_STR(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "model"), "name")->valuestring, "test-model");
     cJSON_Delete(d);
     /* no path (stdin) is null */
-    d = report_json_article(m, "a1", NULL, text_, strlen(text_), &r);
+    d = printed_article(m, "a1", NULL, text_, strlen(text_), &r);
     CHECK(d && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(d, "path")));
     cJSON_Delete(d);
     slant_model_free(m);
@@ -98,7 +113,7 @@ static void document_should_hold_every_required_field(void) {
 static void fragments_should_carry_both_offsets_text_and_explanation(void) {
     slant_result r; slant_fragment f[3]; slant_sentence s[3];
     make_result(&r, f, s);
-    cJSON *d = report_json_article(NULL, "a1", NULL, text_, strlen(text_), &r);
+    cJSON *d = printed_article(NULL, "a1", NULL, text_, strlen(text_), &r);
     CHECK(d != NULL);
     if (!d) return;
     const cJSON *fr = cJSON_GetObjectItemCaseSensitive(d, "fragments");
@@ -130,7 +145,7 @@ static void document_should_refuse_a_result_beyond_the_text(void) {
     slant_result r; slant_fragment f[3]; slant_sentence s[3];
     make_result(&r, f, s);
     f[2].end = 1000;
-    CHECK(report_json_article(NULL, "a1", NULL, text_, strlen(text_), &r) == NULL);
+    CHECK(printed_article(NULL, "a1", NULL, text_, strlen(text_), &r) == NULL);
 }
 
 static void techniques_should_list_fourteen_with_colours_and_definitions(void) {
@@ -188,7 +203,7 @@ static void html_page_should_be_self_contained_and_escape_the_data(void) {
     make_result(&r, f, s);
     const char *t = "A </script><b>bold</b> claim.";
     r.n_fragments = 0; r.n_sentences = 0;
-    cJSON *d = report_json_article(NULL, "x<y", NULL, t, strlen(t), &r);
+    cJSON *d = printed_article(NULL, "x<y", NULL, t, strlen(t), &r);
     rbuf b;
     rbuf_init(&b);
     CHECK_EQ_INT(report_html_article(&b, d), SLANT_OK);
@@ -209,7 +224,7 @@ static void real_analysis_should_give_a_valid_document(void) {
                     "We must stand up now or lose everything forever!";
     slant_result *r = NULL;
     CHECK_EQ_INT(slant_analyze(m, t, strlen(t), NULL, &r, NULL), SLANT_OK);
-    cJSON *d = r ? report_json_article(m, "real", NULL, t, strlen(t), r) : NULL;
+    cJSON *d = r ? printed_article(m, "real", NULL, t, strlen(t), r) : NULL;
     CHECK(d && valid_document(d));
     const cJSON *f;
     size_t n = 0;
@@ -226,6 +241,35 @@ static void real_analysis_should_give_a_valid_document(void) {
     slant_model_free(m);
 }
 
+/* Reals: six decimals at most, no trailing zeros, and a value that reads
+ * back within half a millionth. */
+static void reals_should_have_six_decimals_at_most(void) {
+    static const struct { double x; const char *want; } cases[] = {
+        {0.0, "0"}, {1.0, "1"}, {0.5, "0.5"}, {0.32693911928678143, "0.326939"},
+        {-2.5, "-2.5"}, {6.5733644182328135, "6.573364"}, {0.0000004, "0"}, {-0.0000004, "0"},
+        {0.0000005, "0.000001"}, {0.9999996, "1"}, {12.000001, "12.000001"}, {100, "100"},
+        {-0.12, "-0.12"},
+    };
+    char buf[REPORT_JSON_REAL_MAX];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = report_json_real(cases[i].x, buf);
+        CHECK(strcmp(buf, cases[i].want) == 0);
+        CHECK_EQ_INT(n, (int)strlen(cases[i].want));
+        if (strcmp(buf, cases[i].want) != 0) fprintf(stderr, "  %.17g -> %s, expected %s\n", cases[i].x, buf, cases[i].want);
+    }
+    report_json_real(NAN, buf);
+    CHECK(strcmp(buf, "null") == 0);
+    report_json_real(INFINITY, buf);
+    CHECK(strcmp(buf, "null") == 0);
+    for (int i = 0; i < 2000; i++) {
+        double x = (i - 1000) * 0.0123456789 + i * 1e-7;
+        report_json_real(x, buf);
+        cJSON *v = cJSON_Parse(buf);
+        CHECK(cJSON_IsNumber(v) && fabs(v->valuedouble - x) <= 5e-7);
+        cJSON_Delete(v);
+    }
+}
+
 int main(void) {
     TEST(document_should_hold_every_required_field);
     TEST(fragments_should_carry_both_offsets_text_and_explanation);
@@ -235,5 +279,6 @@ int main(void) {
     TEST(text_report_should_mark_fragments_and_match_without_colour);
     TEST(html_page_should_be_self_contained_and_escape_the_data);
     TEST(real_analysis_should_give_a_valid_document);
+    TEST(reals_should_have_six_decimals_at_most);
     return test_summary("report_json");
 }
