@@ -4,7 +4,9 @@
  * code points), the articles they point into (files or folders), and
  * prints `id TAB technique TAB start TAB end` for every input span, in
  * input order. A span given twice (one span, two techniques in the corpus)
- * gets its most likely technique, then its second most likely.
+ * gets its most likely technique, then its second most likely. --probs
+ * appends the classifier's calibrated probability of each of the 14
+ * techniques, in slant.h's order (the same for every copy of a span).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -20,7 +22,7 @@
 
 typedef struct {
     const char *model, *spans;
-    int replace;
+    int replace, probs;
 } classify_args;
 
 #define OFF(f) offsetof(classify_args, f)
@@ -28,9 +30,10 @@ static const cli_option classify_options[] = {
     {"model", 'm', OPT_STRING, NULL, "model file (default: the bundled model)", OFF(model)},
     {"spans", 's', OPT_STRING, NULL, "spans to classify: id [TAB technique|?] TAB start TAB end ('-' reads stdin)", OFF(spans)},
     {"replace-invalid", 0, OPT_FLAG, NULL, "replace invalid UTF-8 by U+FFFD instead of failing", OFF(replace)},
+    {"probs", 'p', OPT_FLAG, NULL, "append the probability of each of the 14 techniques after the 4 columns, in the order 'slant eval tc' lists them (alphabetical by corpus name)", OFF(probs)},
 };
 #define N_OPTS (sizeof classify_options / sizeof classify_options[0])
-static const char *usage_text = "usage: slant classify [--model MODEL] --spans FILE PATH...";
+static const char *usage_text = "usage: slant classify [--model MODEL] [--probs] --spans FILE PATH...";
 
 int cmd_classify(int argc, char **argv) {
     classify_args a;
@@ -75,8 +78,11 @@ int cmd_classify(int argc, char **argv) {
     if (st != SLANT_OK) { rc = cli_report(NULL, st, &err); goto done; }
     for (size_t i = 0; i < N; i++) {
         const lab_span *s = &spans.items[i];
-        printf("%s\t%s\t%lu\t%lu\n", s->id, slant_technique_get(pred[i])->name,
+        printf("%s\t%s\t%lu\t%lu", s->id, slant_technique_get(pred[i])->name,
                (unsigned long)s->start, (unsigned long)s->end);
+        for (size_t k = 0; a.probs && k < SLANT_N_TECHNIQUES; k++)
+            printf("\t%.6f", p[i * SLANT_N_TECHNIQUES + k]);
+        putchar('\n');
     }
 done:
     if (fflush(stdout) != 0) { fprintf(stderr, "slant classify: cannot write the output\n"); rc = EXIT_INPUT; }

@@ -153,6 +153,14 @@ if [ -f models/default.slant ]; then
     "$B" analyze --techniques LOAD,Name_Calling,Labeling --format flc "$EX" > "$T/only.flc" 2>/dev/null
     [ -s "$T/only.flc" ] && ! grep -vqE 'Loaded_Language|Name_Calling,Labeling' "$T/only.flc" && ok || ko "techniques_keeps_only_those_named"
     expect unknown_technique_is_a_usage_error 1 "unknown technique" -- "$B" analyze --techniques NOPE "$EX"
+    # classify --probs: 4 columns and 14 probabilities that sum to 1, the
+    # largest being the technique named (each span is given once).
+    expect classify_probs_runs 0 "" -- "$B" classify --probs --spans tests/bad/good-si.labels tests/bad/article1.txt
+    awk -F'\t' 'BEGIN { split("Appeal_to_Authority Appeal_to_fear-prejudice Bandwagon,Reductio_ad_hitlerum Black-and-White_Fallacy Causal_Oversimplification Doubt Exaggeration,Minimisation Flag-Waving Loaded_Language Name_Calling,Labeling Repetition Slogans Thought-terminating_Cliches Whataboutism,Straw_Men,Red_Herring", t, " ") }
+        { if (NF != 18) bad = 1; s = 0; best = 5
+          for (k = 5; k <= 18; k++) { s += $k; if ($k > $best) best = k }
+          if (s < 0.999 || s > 1.001 || t[best - 4] != $2) bad = 1 }
+        END { exit bad || NR == 0 }' "$T/out" && ok || ko "classify_probs_sum_to_one_and_name_the_top: $(head -n 1 "$T/out")"
     # "all" adds the techniques the model does not report; it drops nothing.
     expect techniques_all_runs 0 "" -- "$B" analyze --techniques all --format flc "$EX"
     sort "$T/out" > "$T/all.sorted"
