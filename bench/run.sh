@@ -54,6 +54,18 @@ cli_line() {
         m, t, n, b, s, n / s, b / s / 1e6 }'
 }
 
+# The JSONL pipeline's input: the first DOCS lines of the news shard.
+if [ -f "$NEWS" ]; then
+    case $NEWS in *.gz) gzip -dc "$NEWS" ;; *) cat "$NEWS" ;; esac | head -n "$DOCS" > "$TMP/news.jsonl" || true
+    NEWS_DOCS=$(wc -l < "$TMP/news.jsonl"); NEWS_BYTES=$(wc -c < "$TMP/news.jsonl")
+fi
+# news_line MODE NANOSECONDS: a result line for a command-line run on news.jsonl.
+news_line() {
+    awk -v m="$1" -v ns="$2" -v n="$NEWS_DOCS" -v b="$NEWS_BYTES" 'BEGIN {
+        s = ns / 1e9; printf "mode=%s threads=1 docs=%d bytes=%d seconds=%.6f docs_per_s=%.1f mb_per_s=%.3f\n",
+        m, n, b, s, n / s, b / s / 1e6 }'
+}
+
 echo "bench: $DOCS documents ($N_ART dev articles repeated), $RUNS runs, $NCPU cores"
 r=1
 while [ $r -le $RUNS ]; do
@@ -73,6 +85,14 @@ while [ $r -le $RUNS ]; do
     cli_line cli 1 $((t1 - t0)) >> "$RES"
     t0=$(now); xargs -P "$NCPU" -n "$PER" "$BUILD/slant" analyze $ONE --model "$MODEL" --format flc < "$TMP/rounds" > "$TMP/flc.par"; t1=$(now)
     cli_line cli "$NCPU" $((t1 - t0)) >> "$RES"
+    # A stream of news as JSONL, in one process: the TSV output, then the
+    # JSON documents (what rendering them costs).
+    if [ -f "$NEWS" ]; then
+        for f in flc jsonl; do
+            t0=$(now); "$BUILD/slant" analyze $ONE --model "$MODEL" -I jsonl -F $f < "$TMP/news.jsonl" > "$TMP/news.$f"; t1=$(now)
+            news_line "jsonl-$f" $((t1 - t0)) >> "$RES"
+        done
+    fi
     # Its floor: read every file and split it into words.
     t0=$(now); find "$TMP/docs" -name '*.txt' -exec cat {} + | wc -w > /dev/null; t1=$(now)
     cli_line cli-wc 1 $((t1 - t0)) >> "$RES"
@@ -137,6 +157,11 @@ for t in 1 "$NCPU"; do
     echo "| \`slant analyze --format flc FOLDER\` ($t process(es), model load included) | $t | $(fmt0 "$v") | $(fmt1 "$(med cli "$t" mb_per_s)") | $(ratio "$v" "$wc1") (vs cat+wc) | | |"
 done
 echo "| floor: \`find FOLDER -name '*.txt' -exec cat {} + \\| wc -w\` | 1 | $(fmt0 "$wc1") | $(fmt1 "$(med cli-wc 1 mb_per_s)") | 1 | | |"
+if [ -f "$NEWS" ]; then
+    jf=$(med jsonl-flc 1 docs_per_s); jj=$(med jsonl-jsonl 1 docs_per_s)
+    echo "| \`slant analyze -I jsonl -F flc < NEWS.jsonl\` (the first $NEWS_DOCS news articles as JSONL, one process, model load included) | 1 | $(fmt0 "$jf") | $(fmt1 "$(med jsonl-flc 1 mb_per_s)") | | | |"
+    echo "| the same with \`-F jsonl\` (a JSON document an article, docs/JSON.md) | 1 | $(fmt0 "$jj") | $(fmt1 "$(med jsonl-jsonl 1 mb_per_s)") | $(ratio "$jj" "$jf") (vs -F flc) | | |"
+fi
 echo
 a1=$(med analyze 1 docs_per_s); an=$(med analyze "$NCPU" docs_per_s)
 echo "- Scaling, library end to end: $(fmt0 "$an") articles/s on $NCPU threads = $(ratio "$an" "$a1")x one thread (linear: ${NCPU}x). Threads agree: $(med analyze 1 checksum) fragments on 1 thread, $(med analyze "$NCPU" checksum) on $NCPU."
