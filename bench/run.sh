@@ -89,7 +89,7 @@ while [ $r -le $RUNS ]; do
     # JSON documents (what rendering them costs).
     if [ -f "$NEWS" ]; then
         for f in flc jsonl; do
-            t0=$(now); "$BUILD/slant" analyze $ONE --model "$MODEL" -I jsonl -F $f < "$TMP/news.jsonl" > "$TMP/news.$f"; t1=$(now)
+            t0=$(now); "$BUILD/slant" analyze $ONE --model "$MODEL" -I jsonl -F $f < "$TMP/news.jsonl" > "$TMP/news-out.$f"; t1=$(now)
             news_line "jsonl-$f" $((t1 - t0)) >> "$RES"
         done
     fi
