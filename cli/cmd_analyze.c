@@ -128,6 +128,13 @@ static slant_status render(const queue *q, slot *s, const text_buf *t, const sla
             rbuf_printf(b, "%s\t%s\t%zu\t%zu\n", s->id, tq ? tq->name : "?", f->cp_start, f->cp_end);
         }
         break;
+    case FMT_JSONL: {
+        /* written straight into the buffer: no tree (report_json.c) */
+        const char *path = s->path ? (strcmp(s->path, "-") == 0 ? NULL : s->path) : s->source;
+        st = report_json_write_article(b, q->m, s->id, path, t->data, t->len, r);
+        rbuf_put(b, "\n", 1);
+        break;
+    }
     default: {
         const char *path = s->path ? (strcmp(s->path, "-") == 0 ? NULL : s->path) : s->source;
         if (!(doc = report_json_article(q->m, s->id, path, t->data, t->len, r))) return SLANT_ENOMEM;

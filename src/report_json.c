@@ -14,6 +14,11 @@
  * model does keep: the span tagger's confidence and the classifier's
  * probabilities, most likely first.
  *
+ * The document is written straight into a buffer (report_json_write_article),
+ * not built as a cJSON tree and printed: the tree's allocations and its
+ * printing were most of the time of `analyze -F jsonl` beyond the analysis.
+ * Callers that need a tree parse those bytes (report_json_article).
+ *
  * Reals (confidences, scores, probabilities, cue weights) are written with
  * at most six decimals (report_json_real): cJSON prints a double with
  * sprintf("%1.15g"), reads it back with sscanf and, as for most of these,
@@ -70,65 +75,98 @@ int report_json_real(double x, char out[REPORT_JSON_REAL_MAX]) {
     return n;
 }
 
-/* obj[key] = x as report_json_real writes it. Returns NULL when out of memory. */
-static cJSON *add_real(cJSON *obj, const char *key, double x) {
-    char buf[REPORT_JSON_REAL_MAX];
-    report_json_real(x, buf);
-    return cJSON_AddRawToObject(obj, key, buf);
-}
+/* ---- the writer ---- */
 
-/* cJSON_AddStringToObject with a length: text[0..len) need not be
- * NUL-terminated. Returns NULL when out of memory. */
-static cJSON *add_string_n(cJSON *obj, const char *key, const char *text, size_t len) {
-    char *s = malloc(len + 1);
-    if (!s) return NULL;
-    memcpy(s, text, len);
-    s[len] = '\0';
-    cJSON *v = cJSON_AddStringToObject(obj, key, s);
-    free(s);
-    return v;
-}
-
-static cJSON *technique_ref(int i) {
-    const slant_technique *t = slant_technique_get(i);
-    if (!t) return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    if (!cJSON_AddNumberToObject(o, "index", i) || !cJSON_AddStringToObject(o, "name", t->name) ||
-        !cJSON_AddStringToObject(o, "display", t->display) ||
-        !cJSON_AddStringToObject(o, "short", t->short_name)) {
-        cJSON_Delete(o);
-        return NULL;
+/* s[0..n) as a JSON string, escaped as cJSON escapes (", \, \b \f \n \r \t,
+ * other bytes under 0x20 as \u00xx; UTF-8 as it is), so a document parsed
+ * and printed again by cJSON keeps its bytes. */
+static void put_string(rbuf *b, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    rbuf_put(b, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        rbuf_put(b, s + run, i - run);
+        run = i + 1;
+        char e[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t k = 2;
+        switch (c) {
+        case '"': e[1] = '"'; break;
+        case '\\': e[1] = '\\'; break;
+        case '\b': e[1] = 'b'; break;
+        case '\f': e[1] = 'f'; break;
+        case '\n': e[1] = 'n'; break;
+        case '\r': e[1] = 'r'; break;
+        case '\t': e[1] = 't'; break;
+        default:
+            e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15];
+            k = 6;
+        }
+        rbuf_put(b, e, k);
     }
-    return o;
+    rbuf_put(b, s + run, n - run);
+    rbuf_put(b, "\"", 1);
 }
 
-static int add_offsets(cJSON *o, size_t cp_start, size_t cp_end, size_t start, size_t end) {
-    return cJSON_AddNumberToObject(o, "start", (double)cp_start) &&
-           cJSON_AddNumberToObject(o, "end", (double)cp_end) &&
-           cJSON_AddNumberToObject(o, "byte_start", (double)start) &&
-           cJSON_AddNumberToObject(o, "byte_end", (double)end);
+static void put_cstring(rbuf *b, const char *s) { put_string(b, s, strlen(s)); }
+
+/* "key": (keys are plain ASCII) */
+static void put_key(rbuf *b, const char *key) {
+    rbuf_put(b, "\"", 1);
+    rbuf_puts(b, key);
+    rbuf_put(b, "\":", 2);
+}
+
+static void put_uint(rbuf *b, size_t v) {
+    char d[24];
+    int k = 0;
+    do { d[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    char out[24];
+    for (int i = 0; i < k; i++) out[i] = d[k - 1 - i];
+    rbuf_put(b, out, (size_t)k);
+}
+
+static void put_real(rbuf *b, double x) {
+    char buf[REPORT_JSON_REAL_MAX];
+    rbuf_put(b, buf, (size_t)report_json_real(x, buf));
+}
+
+/* "start":..,"end":..,"byte_start":..,"byte_end":.. */
+static void put_offsets(rbuf *b, size_t cp_start, size_t cp_end, size_t start, size_t end) {
+    put_key(b, "start"); put_uint(b, cp_start);
+    rbuf_put(b, ",", 1); put_key(b, "end"); put_uint(b, cp_end);
+    rbuf_put(b, ",", 1); put_key(b, "byte_start"); put_uint(b, start);
+    rbuf_put(b, ",", 1); put_key(b, "byte_end"); put_uint(b, end);
+}
+
+static void put_technique_ref(rbuf *b, int i) {
+    const slant_technique *t = slant_technique_get(i);
+    if (!t) { rbuf_put(b, "null", 4); return; }
+    rbuf_put(b, "{", 1);
+    put_key(b, "index"); put_uint(b, (size_t)i);
+    rbuf_put(b, ",", 1); put_key(b, "name"); put_cstring(b, t->name);
+    rbuf_put(b, ",", 1); put_key(b, "display"); put_cstring(b, t->display);
+    rbuf_put(b, ",", 1); put_key(b, "short"); put_cstring(b, t->short_name);
+    rbuf_put(b, "}", 1);
 }
 
 /* ---- fragments ---- */
 
-static cJSON *explanation(const char *text, const slant_fragment *f) {
-    cJSON *e = cJSON_CreateObject(), *probs = NULL, *cues = NULL;
-    if (!e) return NULL;
-    if (!add_real(e, "span_confidence", f->span_confidence)) goto fail;
+static void put_explanation(rbuf *b, const char *text, const slant_fragment *f) {
+    rbuf_put(b, "{", 1);
+    put_key(b, "span_confidence"); put_real(b, f->span_confidence);
     /* The words whose own features weighed most for the span (slant_cue). */
-    if (!(cues = cJSON_AddArrayToObject(e, "cues"))) goto fail;
+    rbuf_put(b, ",", 1); put_key(b, "cues"); rbuf_put(b, "[", 1);
     for (size_t i = 0; i < f->n_cues; i++) {
         const slant_cue *c = &f->cues[i];
-        cJSON *o = cJSON_CreateObject();
-        if (!o) goto fail;
-        cJSON_AddItemToArray(cues, o);
-        if (!add_string_n(o, "text", text + c->start, c->end - c->start) ||
-            !add_offsets(o, c->cp_start, c->cp_end, c->start, c->end) ||
-            !add_real(o, "weight", c->weight))
-            goto fail;
+        rbuf_puts(b, i ? ",{" : "{");
+        put_key(b, "text"); put_string(b, text + c->start, c->end - c->start);
+        rbuf_put(b, ",", 1); put_offsets(b, c->cp_start, c->cp_end, c->start, c->end);
+        rbuf_put(b, ",", 1); put_key(b, "weight"); put_real(b, c->weight);
+        rbuf_put(b, "}", 1);
     }
-    if (!(probs = cJSON_AddArrayToObject(e, "probabilities"))) goto fail;
+    rbuf_put(b, "]", 1);
     int order[SLANT_N_TECHNIQUES], n = 0;
     double sum = 0;
     for (int k = 0; k < SLANT_N_TECHNIQUES; k++) { order[k] = k; sum += f->technique_probs[k]; }
@@ -145,109 +183,138 @@ static cJSON *explanation(const char *text, const slant_fragment *f) {
     for (size_t i = 0; i < f->n_cues && w > 0 && (size_t)w < sizeof summary; i++)
         w += snprintf(summary + w, sizeof summary - (size_t)w, "%s\"%.*s\"", i == 0 ? "; cue words: " : ", ",
                       (int)(f->cues[i].end - f->cues[i].start), text + f->cues[i].start);
+    rbuf_put(b, ",", 1); put_key(b, "probabilities"); rbuf_put(b, "[", 1);
     for (int i = 0; i < n; i++) {
         const slant_technique *t = slant_technique_get(order[i]);
-        cJSON *p = cJSON_CreateObject();
-        if (!p) goto fail;
-        cJSON_AddItemToArray(probs, p);
-        if (!cJSON_AddStringToObject(p, "technique", t->name) ||
-            !cJSON_AddStringToObject(p, "display", t->display) ||
-            !add_real(p, "p", f->technique_probs[order[i]]))
-            goto fail;
+        rbuf_puts(b, i ? ",{" : "{");
+        put_key(b, "technique"); put_cstring(b, t->name);
+        rbuf_put(b, ",", 1); put_key(b, "display"); put_cstring(b, t->display);
+        rbuf_put(b, ",", 1); put_key(b, "p"); put_real(b, f->technique_probs[order[i]]);
+        rbuf_put(b, "}", 1);
         if (w > 0 && (size_t)w < sizeof summary)
             w += snprintf(summary + w, sizeof summary - (size_t)w, "%s %s %.2f",
                           i == 0 ? "; classifier: " : ",", t->display, f->technique_probs[order[i]]);
     }
-    if (!cJSON_AddStringToObject(e, "summary", summary)) goto fail;
-    return e;
-fail:
-    cJSON_Delete(e);
-    return NULL;
+    rbuf_put(b, "]", 1);
+    /* snprintf stops at the buffer's end: the summary is what fitted. */
+    rbuf_put(b, ",", 1); put_key(b, "summary"); put_cstring(b, summary);
+    rbuf_put(b, "}", 1);
 }
 
-static cJSON *fragment(const char *text, const slant_fragment *f) {
-    cJSON *o = cJSON_CreateObject(), *t = NULL, *e = NULL;
-    if (!o) return NULL;
-    if (!add_offsets(o, f->cp_start, f->cp_end, f->start, f->end)) goto fail;
-    if (!add_string_n(o, "text", text + f->start, f->end - f->start)) goto fail;
-    if (!(t = technique_ref(f->technique))) goto fail;
-    cJSON_AddItemToObject(o, "technique", t);
-    if (!add_real(o, "confidence", f->confidence)) goto fail;
-    if (!(e = explanation(text, f))) goto fail;
-    cJSON_AddItemToObject(o, "explanation", e);
-    return o;
-fail:
-    cJSON_Delete(o);
-    return NULL;
+static void put_fragment(rbuf *b, const char *text, const slant_fragment *f) {
+    rbuf_put(b, "{", 1);
+    put_offsets(b, f->cp_start, f->cp_end, f->start, f->end);
+    rbuf_put(b, ",", 1); put_key(b, "text"); put_string(b, text + f->start, f->end - f->start);
+    rbuf_put(b, ",", 1); put_key(b, "technique"); put_technique_ref(b, f->technique);
+    rbuf_put(b, ",", 1); put_key(b, "confidence"); put_real(b, f->confidence);
+    rbuf_put(b, ",", 1); put_key(b, "explanation"); put_explanation(b, text, f);
+    rbuf_put(b, "}", 1);
 }
 
 /* ---- documents ---- */
 
-cJSON *report_json_article(const slant_model *m, const char *id, const char *path,
-                           const char *text, size_t len, const slant_result *r) {
-    cJSON *doc = cJSON_CreateObject(), *a, *o;
-    if (!doc) return NULL;
-    if (!cJSON_AddNumberToObject(doc, "schema_version", REPORT_SCHEMA_VERSION)) goto fail;
-    if (!cJSON_AddStringToObject(doc, "id", id ? id : "")) goto fail;
-    if (!(path ? cJSON_AddStringToObject(doc, "path", path) : cJSON_AddNullToObject(doc, "path"))) goto fail;
-    if (!(o = cJSON_AddObjectToObject(doc, "length"))) goto fail;
-    if (!cJSON_AddNumberToObject(o, "bytes", (double)len) ||
-        !cJSON_AddNumberToObject(o, "codepoints", (double)r->n_codepoints)) goto fail;
-    if (!(o = cJSON_AddObjectToObject(doc, "model"))) goto fail;
-    if (!cJSON_AddStringToObject(o, "name", m ? m->name : "") ||
-        !cJSON_AddStringToObject(o, "version", m ? m->version : "")) goto fail;
-    if (!add_real(doc, "score", r->score)) goto fail;
+slant_status report_json_write_article(rbuf *b, const slant_model *m, const char *id, const char *path,
+                                       const char *text, size_t len, const slant_result *r) {
+    for (size_t i = 0; i < r->n_fragments; i++)
+        if (r->fragments[i].end > len || r->fragments[i].start > r->fragments[i].end) return SLANT_EINVAL;
+    for (size_t i = 0; i < r->n_spans; i++)
+        if (r->spans[i].end > len || r->spans[i].start > r->spans[i].end) return SLANT_EINVAL;
+    if (!text && r->n_fragments) return SLANT_EINVAL;
+    size_t mark = b->len;
+    rbuf_put(b, "{", 1);
+    put_key(b, "schema_version"); put_uint(b, REPORT_SCHEMA_VERSION);
+    rbuf_put(b, ",", 1); put_key(b, "id"); put_cstring(b, id ? id : "");
+    rbuf_put(b, ",", 1); put_key(b, "path");
+    if (path) put_cstring(b, path); else rbuf_put(b, "null", 4);
+    rbuf_put(b, ",", 1); put_key(b, "length");
+    rbuf_put(b, "{", 1); put_key(b, "bytes"); put_uint(b, len);
+    rbuf_put(b, ",", 1); put_key(b, "codepoints"); put_uint(b, r->n_codepoints); rbuf_put(b, "}", 1);
+    rbuf_put(b, ",", 1); put_key(b, "model");
+    rbuf_put(b, "{", 1); put_key(b, "name"); put_cstring(b, m ? m->name : "");
+    rbuf_put(b, ",", 1); put_key(b, "version"); put_cstring(b, m ? m->version : ""); rbuf_put(b, "}", 1);
+    rbuf_put(b, ",", 1); put_key(b, "score"); put_real(b, r->score);
 
     size_t counts[SLANT_N_TECHNIQUES] = {0}, n_unlabelled = 0;
-    if (!(a = cJSON_AddArrayToObject(doc, "fragments"))) goto fail;
+    rbuf_put(b, ",", 1); put_key(b, "fragments"); rbuf_put(b, "[", 1);
     for (size_t i = 0; i < r->n_fragments; i++) {
         const slant_fragment *f = &r->fragments[i];
-        if (f->end > len || f->start > f->end) goto fail;   /* not this text's result */
-        if (!(o = fragment(text, f))) goto fail;
-        cJSON_AddItemToArray(a, o);
+        if (i) rbuf_put(b, ",", 1);
+        put_fragment(b, text, f);
         if (f->technique >= 0 && f->technique < SLANT_N_TECHNIQUES) counts[f->technique]++;
         else n_unlabelled++;
     }
+    rbuf_put(b, "]", 1);
     /* the summary the chart draws: techniques found, most frequent first */
-    if (!(a = cJSON_AddArrayToObject(doc, "technique_counts"))) goto fail;
-    for (;;) {
+    rbuf_put(b, ",", 1); put_key(b, "technique_counts"); rbuf_put(b, "[", 1);
+    for (int first = 1;; first = 0) {
         int best = -1;
         for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
             if (counts[k] && (best < 0 || counts[k] > counts[best])) best = k;
         if (best < 0) break;
         const slant_technique *t = slant_technique_get(best);
-        if (!(o = cJSON_CreateObject())) goto fail;
-        cJSON_AddItemToArray(a, o);
-        if (!cJSON_AddStringToObject(o, "technique", t->name) ||
-            !cJSON_AddStringToObject(o, "short", t->short_name) ||
-            !cJSON_AddNumberToObject(o, "count", (double)counts[best])) goto fail;
+        rbuf_puts(b, first ? "{" : ",{");
+        put_key(b, "technique"); put_cstring(b, t->name);
+        rbuf_put(b, ",", 1); put_key(b, "short"); put_cstring(b, t->short_name);
+        rbuf_put(b, ",", 1); put_key(b, "count"); put_uint(b, counts[best]);
+        rbuf_put(b, "}", 1);
         counts[best] = 0;
     }
-    if (!cJSON_AddNumberToObject(doc, "unlabelled_fragments", (double)n_unlabelled)) goto fail;
+    rbuf_put(b, "]", 1);
+    rbuf_put(b, ",", 1); put_key(b, "unlabelled_fragments"); put_uint(b, n_unlabelled);
 
-    if (!(a = cJSON_AddArrayToObject(doc, "spans"))) goto fail;
+    rbuf_put(b, ",", 1); put_key(b, "spans"); rbuf_put(b, "[", 1);
     for (size_t i = 0; i < r->n_spans; i++) {
         const slant_span *s = &r->spans[i];
-        if (s->end > len || s->start > s->end) goto fail;
-        if (!(o = cJSON_CreateObject())) goto fail;
-        cJSON_AddItemToArray(a, o);
-        if (!add_offsets(o, s->cp_start, s->cp_end, s->start, s->end) ||
-            !add_real(o, "confidence", s->confidence)) goto fail;
+        rbuf_puts(b, i ? ",{" : "{");
+        put_offsets(b, s->cp_start, s->cp_end, s->start, s->end);
+        rbuf_put(b, ",", 1); put_key(b, "confidence"); put_real(b, s->confidence);
+        rbuf_put(b, "}", 1);
     }
-
-    if (!(a = cJSON_AddArrayToObject(doc, "sentences"))) goto fail;
+    rbuf_put(b, "]", 1);
+    rbuf_put(b, ",", 1); put_key(b, "sentences"); rbuf_put(b, "[", 1);
     for (size_t i = 0; i < r->n_sentences; i++) {
         const slant_sentence *s = &r->sentences[i];
-        if (!(o = cJSON_CreateObject())) goto fail;
-        cJSON_AddItemToArray(a, o);
-        if (!add_offsets(o, s->cp_start, s->cp_end, s->start, s->end) ||
-            !add_real(o, "score", s->score)) goto fail;
+        rbuf_puts(b, i ? ",{" : "{");
+        put_offsets(b, s->cp_start, s->cp_end, s->start, s->end);
+        rbuf_put(b, ",", 1); put_key(b, "score"); put_real(b, s->score);
+        rbuf_put(b, "}", 1);
     }
-    if (!add_string_n(doc, "text", text ? text : "", text ? len : 0)) goto fail;
+    rbuf_put(b, "]", 1);
+    rbuf_put(b, ",", 1); put_key(b, "text"); put_string(b, text ? text : "", text ? len : 0);
+    rbuf_put(b, "}", 1);
+    if (b->failed) { b->len = mark; return SLANT_ENOMEM; }
+    return SLANT_OK;
+}
+
+/* Turns the parsed reals of item's subtree back into the text the writer
+ * gave them (cJSON would print 0.000058 as 5.8e-05): raw items. Counts and
+ * offsets are integers and stay numbers. 0 when out of memory. */
+static int reals_as_written(cJSON *item) {
+    for (cJSON *c = item ? item->child : NULL; c; c = c->next) {
+        if (cJSON_IsNumber(c) && c->valuedouble != floor(c->valuedouble)) {
+            char buf[REPORT_JSON_REAL_MAX];
+            report_json_real(c->valuedouble, buf);
+            cJSON *raw = cJSON_CreateRaw(buf);
+            /* the replacement takes the key along (ReplaceItemViaPointer does not) */
+            if (raw && c->string && !(raw->string = cJSON_malloc(strlen(c->string) + 1))) { cJSON_Delete(raw); return 0; }
+            if (raw && c->string) strcpy(raw->string, c->string);
+            if (!raw || !cJSON_ReplaceItemViaPointer(item, c, raw)) { cJSON_Delete(raw); return 0; }
+            c = raw;
+        } else if (!reals_as_written(c)) return 0;
+    }
+    return 1;
+}
+
+cJSON *report_json_article(const slant_model *m, const char *id, const char *path,
+                           const char *text, size_t len, const slant_result *r) {
+    rbuf b;
+    rbuf_init(&b);
+    cJSON *doc = NULL;
+    if (report_json_write_article(&b, m, id, path, text, len, r) == SLANT_OK)
+        doc = cJSON_ParseWithLength(b.p, b.len);
+    rbuf_fini(&b);
+    if (doc && !reals_as_written(doc)) { cJSON_Delete(doc); doc = NULL; }
     return doc;
-fail:
-    cJSON_Delete(doc);
-    return NULL;
 }
 
 cJSON *report_json_techniques(void) {

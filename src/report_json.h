@@ -9,14 +9,23 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "report_buf.h"
 #include "slant.h"
 
 #define REPORT_SCHEMA_VERSION 1
 
-/* Builds the document of one article. text[0..len) is the analysed text
- * (valid UTF-8: the text the offsets refer to); path may be NULL (stdin,
- * API). Returns a new cJSON object (free with cJSON_Delete) or NULL when
- * out of memory. */
+/* Appends the document of one article to b, on one line (the bytes
+ * cJSON_PrintUnformatted gives for report_json_article's tree). text[0..len)
+ * is the analysed text (valid UTF-8: the text the offsets refer to); path
+ * may be NULL (stdin, API). SLANT_EINVAL (nothing appended) when r's
+ * offsets lie beyond the text, SLANT_ENOMEM (b as it was) when out of
+ * memory. */
+slant_status report_json_write_article(rbuf *b, const slant_model *m, const char *id, const char *path,
+                                       const char *text, size_t len, const slant_result *r);
+
+/* The same document as a cJSON tree (parsed from the writer's bytes), for
+ * callers that embed or pretty-print it. A new object (free with
+ * cJSON_Delete) or NULL on either error above. */
 cJSON *report_json_article(const slant_model *m, const char *id, const char *path,
                            const char *text, size_t len, const slant_result *r);
 

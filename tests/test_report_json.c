@@ -35,7 +35,7 @@ static void make_result(slant_result *r, slant_fragment *f, slant_sentence *s) {
 }
 
 /* The document as its readers see it: report_json_article's tree printed
- * and parsed again (reals are raw text in the tree). */
+ * and parsed again. */
 static cJSON *printed_article(const slant_model *m, const char *id, const char *path,
                               const char *text, size_t len, const slant_result *r) {
     cJSON *tree = report_json_article(m, id, path, text, len, r);
@@ -270,6 +270,51 @@ static void reals_should_have_six_decimals_at_most(void) {
     }
 }
 
+/* The writer's bytes are what cJSON prints for the same document, so
+ * -F jsonl (the writer) and -F json, HTML and the API (the tree) agree:
+ * checked on a text with every control character, quotes, backslashes and
+ * non-ASCII letters, in the text, a fragment and a cue; and the text reads
+ * back as it was. */
+static void writer_should_match_the_printed_tree(void) {
+    char text[64];
+    size_t n = 0;
+    for (int c = 1; c < 32; c++) text[n++] = (char)c;
+    static const char tail[] = "\"q\"\\ \xC3\xA9 \x7F end, and more words";
+    memcpy(text + n, tail, sizeof tail - 1);
+    n += sizeof tail - 1;
+    slant_result r;
+    slant_fragment f[3];
+    slant_sentence s[3];
+    make_result(&r, f, s);
+    r.n_codepoints = n - 1;   /* one 2-byte letter */
+    r.n_fragments = 1;
+    f[0].start = 5; f[0].end = 40; f[0].cp_start = 5; f[0].cp_end = 39;
+    f[0].n_cues = 1;
+    f[0].cues[0] = (slant_cue){8, 12, 8, 12, 2.5};
+    f[0].span_confidence = 0.0000581;
+    s[0] = (slant_sentence){0, n, 0, n - 1, 0.00004};
+    r.n_sentences = 1;
+    rbuf b;
+    rbuf_init(&b);
+    CHECK_EQ_INT(report_json_write_article(&b, NULL, "a\"1", "p\\x", text, n, &r), SLANT_OK);
+    cJSON *tree = report_json_article(NULL, "a\"1", "p\\x", text, n, &r);
+    char *printed = tree ? cJSON_PrintUnformatted(tree) : NULL;
+    CHECK(printed && b.p && strlen(printed) == b.len && memcmp(printed, b.p, b.len) == 0);
+    CHECK(b.p && strstr(b.p, "\"span_confidence\":0.000058") != NULL);
+    cJSON *back = b.p ? cJSON_Parse(b.p) : NULL;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(back, "text");
+    CHECK(cJSON_IsString(t) && strlen(t->valuestring) == n && memcmp(t->valuestring, text, n) == 0);
+    /* a result beyond the text appends nothing */
+    size_t len0 = b.len;
+    f[0].end = n + 1;
+    CHECK_EQ_INT(report_json_write_article(&b, NULL, "a", NULL, text, n, &r), SLANT_EINVAL);
+    CHECK_EQ_INT(b.len, len0);
+    cJSON_Delete(back);
+    cJSON_free(printed);
+    cJSON_Delete(tree);
+    rbuf_fini(&b);
+}
+
 int main(void) {
     TEST(document_should_hold_every_required_field);
     TEST(fragments_should_carry_both_offsets_text_and_explanation);
@@ -280,5 +325,6 @@ int main(void) {
     TEST(html_page_should_be_self_contained_and_escape_the_data);
     TEST(real_analysis_should_give_a_valid_document);
     TEST(reals_should_have_six_decimals_at_most);
+    TEST(writer_should_match_the_printed_tree);
     return test_summary("report_json");
 }
