@@ -121,10 +121,23 @@ static int analysis_status(slant_status st, const char **code) {
     }
 }
 
-/* Analyses one document into a new report document, or fills out with the
- * error and returns NULL. */
-static cJSON *analyze_doc(const http_app *app, analyze_work *w, const hreq_doc *d,
-                          const char *default_id, const char *where, http_response *out) {
+/* Takes b's bytes (a JSON document) as the body of a response. */
+static void set_body(http_response *out, int status, rbuf *b) {
+    if (b->failed || !b->p) { rbuf_fini(b); set_oom(out); return; }
+    http_response_fini(out);
+    out->status = status;
+    out->content_type = JSON_TYPE;
+    out->body = b->p;
+    out->len = b->len;
+    b->p = NULL;
+    rbuf_fini(b);
+}
+
+/* Analyses one document and appends its report document to b (written
+ * straight out, as `slant analyze -F jsonl` does), or fills out with the
+ * error and returns 0. */
+static int analyze_doc(const http_app *app, analyze_work *w, const hreq_doc *d,
+                       const char *default_id, const char *where, rbuf *b, http_response *out) {
     slant_error err;
     slant_error_clear(&err);
     slant_result *r = NULL;
@@ -134,13 +147,13 @@ static cJSON *analyze_doc(const http_app *app, analyze_work *w, const hreq_doc *
         int status = analysis_status(st, &code);
         http_response_error(out, status, code, -1, "%s%s", where,
                             err.message[0] ? err.message : slant_strerror(st));
-        return NULL;
+        return 0;
     }
-    cJSON *doc = report_json_article(app->model, d->id ? d->id : default_id, NULL, d->text,
-                                     d->text_len, r);
+    st = report_json_write_article(b, app->model, d->id ? d->id : default_id, NULL, d->text,
+                                   d->text_len, r);
     slant_result_free(r);
-    if (!doc) set_oom(out);
-    return doc;
+    if (st != SLANT_OK) { set_oom(out); return 0; }
+    return 1;
 }
 
 static void post_analyze(const http_app *app, analyze_work *w, const char *body, size_t len,
@@ -156,22 +169,23 @@ static void post_analyze(const http_app *app, analyze_work *w, const char *body,
                             err.offset, "%s", err.message[0] ? err.message : slant_strerror(st));
         return;
     }
+    rbuf b;
+    rbuf_init(&b);
     if (!batch) {
-        cJSON *doc = analyze_doc(app, w, &req.docs[0], "article", "", out);
-        if (doc) set_json(out, 200, doc);
+        if (analyze_doc(app, w, &req.docs[0], "article", "", &b, out)) set_body(out, 200, &b);
+        else rbuf_fini(&b);
         goto done;
     }
-    cJSON *root = cJSON_CreateObject(), *a = root ? cJSON_AddArrayToObject(root, "documents") : NULL;
-    if (!a) { cJSON_Delete(root); set_oom(out); goto done; }
+    rbuf_puts(&b, "{\"documents\":[");
     for (size_t i = 0; i < req.n_docs; i++) {
         char id[32], where[40];
         snprintf(id, sizeof id, "%zu", i);
         snprintf(where, sizeof where, "documents[%zu]: ", i);
-        cJSON *doc = analyze_doc(app, w, &req.docs[i], id, where, out);
-        if (!doc) { cJSON_Delete(root); goto done; }
-        cJSON_AddItemToArray(a, doc);
+        if (i) rbuf_put(&b, ",", 1);
+        if (!analyze_doc(app, w, &req.docs[i], id, where, &b, out)) { rbuf_fini(&b); goto done; }
     }
-    set_json(out, 200, root);
+    rbuf_puts(&b, "]}");
+    set_body(out, 200, &b);
 done:
     http_request_fini(&req);
 }
