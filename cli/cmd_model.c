@@ -10,7 +10,6 @@
 #include "commands.h"
 #include "model.h"
 #include "model_path.h"
-#include "span_classifier.h"
 
 static const char *usage_text =
     "usage: slant model info [MODEL]   show labels, features, training options and dev scores\n"
@@ -63,11 +62,12 @@ int cmd_model(int argc, char **argv) {
            t->decoding.threshold, t->decoding.low, t->decoding.gap, t->decoding.min_len);
     printf("sentences:   %s\n", t->has_sentence ? "stacked sentence scorer" : "none");
     printf("classifier:  %s", m->classifier ? "technique classifier (14 classes)" : "none");
-    if (m->classifier && m->classifier->reported != SLANT_ALL_TECHNIQUES) {
+    uint32_t reported = slant_model_reported_techniques(m);
+    if (m->classifier && reported != SLANT_ALL_TECHNIQUES) {
         /* analyze leaves these fragments out unless --techniques names them */
         printf("; fragments not reported:");
         for (int k = 0; k < SLANT_N_TECHNIQUES; k++)
-            if (!(m->classifier->reported >> k & 1u)) printf(" %s", slant_technique_get(k)->short_name);
+            if (!(reported >> k & 1u)) printf(" %s", slant_technique_get(k)->short_name);
     }
     printf("\n");
     printf("clusters:    %zu words\n", m->clusters.n);

@@ -98,6 +98,13 @@ slant_status slant_model_load(const char *path, slant_model **out,
                               slant_error *err);
 void slant_model_free(slant_model *m);
 
+/* The techniques whose fragments slant_analyze reports when the caller
+ * names none (slant_options.technique_mask 0), bit i for technique i:
+ * SLANT_ALL_TECHNIQUES but for those whose dev fragments training never
+ * found right; 0 for a model without a technique classifier (its
+ * fragments carry no technique) or a NULL model. */
+uint32_t slant_model_reported_techniques(const slant_model *m);
+
 /* A word of a fragment that weighed for it: the span tagger's own features
  * of this token (the word, its neighbours, its cluster, its sentence)
  * favoured "inside a fragment" over "outside" by `weight` (log-odds). */

@@ -325,6 +325,10 @@ fail:
     return st;
 }
 
+uint32_t slant_model_reported_techniques(const slant_model *m) {
+    return m && m->classifier ? m->classifier->reported : 0;
+}
+
 slant_status slant_model_load(const char *path, slant_model **out, slant_error *err) {
     mio_file f;
     memset(&f, 0, sizeof f);

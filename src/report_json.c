@@ -34,7 +34,6 @@
 #include <string.h>
 #include "report_json.h"
 #include "model.h"
-#include "span_classifier.h"
 
 /* One colour per technique, in technique order; chosen to stay apart on a
  * white page (Tableau 20 hues). */
@@ -355,8 +354,9 @@ cJSON *report_json_model(const slant_model *m) {
     /* the techniques analysis leaves out unless a request names them */
     cJSON *un = cJSON_AddArrayToObject(o, "unreported");
     if (!un) goto fail;
+    uint32_t reported = slant_model_reported_techniques(m);
     for (int k = 0; m && m->classifier && k < SLANT_N_TECHNIQUES; k++) {
-        if (m->classifier->reported >> k & 1u) continue;
+        if (reported >> k & 1u) continue;
         cJSON *name = cJSON_CreateString(slant_technique_get(k)->name);
         if (!name || !cJSON_AddItemToArray(un, name)) { cJSON_Delete(name); goto fail; }
     }

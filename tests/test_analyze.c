@@ -200,7 +200,10 @@ static void unreported_techniques_should_be_left_out_unless_named(void) {
     int k = ra->fragments[0].technique;
     CHECK(k >= 0);
     uint32_t saved = model->classifier->reported;
+    CHECK_EQ_INT(slant_model_reported_techniques(model), saved);
+    CHECK_EQ_INT(slant_model_reported_techniques(NULL), 0);
     model->classifier->reported = SLANT_ALL_TECHNIQUES & ~(1u << k);
+    CHECK_EQ_INT(slant_model_reported_techniques(model), SLANT_ALL_TECHNIQUES & ~(1u << k));
     slant_options_init(&only);
     only.technique_mask = 1u << k;
     CHECK_EQ_INT(slant_analyze(model, text, text_len, NULL, &rd, NULL), SLANT_OK);
