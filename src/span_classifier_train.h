@@ -99,7 +99,8 @@ slant_status sct_tune_second(span_classifier *c, const feat_clusters *clusters,
  * fragment of its technique at all. A technique the classifier names but
  * the tagger cannot place lowers FLC F1 with every fragment (on the PTC dev
  * split six of them, 85 fragments: bench/RESULTS.md); one with fewer
- * fragments is not judged. */
+ * fragments is not judged. Never none: if every technique would go, all
+ * stay. */
 #define SCT_UNREPORTED_MIN_FRAGMENTS 3
 uint32_t sct_reported(const metric_prf per_tech[SLANT_N_TECHNIQUES]);
 

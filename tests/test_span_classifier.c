@@ -448,6 +448,10 @@ static void reported_should_drop_only_techniques_never_right(void) {
     per[5].n_pred = 40; per[5].p_sum = 0.01;                        /* right once, in part */
     per[7].n_pred = 40; per[7].p_sum = 9;
     CHECK_EQ_INT(sct_reported(per), SLANT_ALL_TECHNIQUES & ~(1u << 2));
+    /* every technique never right: none is left out (a model reporting
+     * nothing would be refused on load) */
+    for (int k = 0; k < SLANT_N_TECHNIQUES; k++) { per[k].n_pred = 5; per[k].p_sum = 0; }
+    CHECK_EQ_INT(sct_reported(per), SLANT_ALL_TECHNIQUES);
 }
 
 static void parse_should_reject_truncated_and_damaged_payloads(void) {
