@@ -32,7 +32,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-all: $(BUILD)/libslant.a $(BUILD)/libslant.so $(BUILD)/slant
+all: $(BUILD)/libslant.a $(BUILD)/libslant.so $(BUILD)/slant $(BUILD)/examples/analyze_file
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -55,6 +55,11 @@ $(BUILD)/libslant.so: $(LIB_OBJ)
 
 $(BUILD)/slant: $(CLI_OBJ) $(BUILD)/libslant.a
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libslant.a $(LDFLAGS) $(LDLIBS)
+
+# examples/analyze_file.c sees only the public header, as an embedding program would.
+$(BUILD)/examples/analyze_file: examples/analyze_file.c include/slant.h $(BUILD)/libslant.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude $(OPT) $(WARN) -o $@ $< $(BUILD)/libslant.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/libslant.a
 	@mkdir -p $(dir $@)

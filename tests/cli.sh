@@ -161,6 +161,12 @@ if [ -f models/default.slant ]; then
           for (k = 5; k <= 18; k++) { s += $k; if ($k > $best) best = k }
           if (s < 0.999 || s > 1.001 || t[best - 4] != $2) bad = 1 }
         END { exit bad || NR == 0 }' "$T/out" && ok || ko "classify_probs_sum_to_one_and_name_the_top: $(head -n 1 "$T/out")"
+    # examples/analyze_file.c (the library through its public header) finds what
+    # the CLI finds, and names a file it cannot read.
+    expect example_analyze_file_runs 0 "" -- "${BUILD:-build}/examples/analyze_file" models/default.slant "$EX"
+    grep -v '^article score' "$T/out" | cut -f1-3 > "$T/embed.flc"
+    cut -f2- "$T/one.flc" | cmp -s - "$T/embed.flc" && [ -s "$T/embed.flc" ] && ok || ko "example_analyze_file_matches_analyze_flc"
+    expect example_analyze_file_names_a_missing_file 1 "/nonexistent/x.txt" -- "${BUILD:-build}/examples/analyze_file" models/default.slant /nonexistent/x.txt
     # "all" adds the techniques the model does not report; it drops nothing.
     expect techniques_all_runs 0 "" -- "$B" analyze --techniques all --format flc "$EX"
     sort "$T/out" > "$T/all.sorted"
@@ -228,6 +234,21 @@ if make -s install PREFIX="$T/inst" BUILD="${BUILD:-build}" >/dev/null 2>&1; the
         && [ -s "$T/inst.si" ] && ok || ko "installed_binary_runs_from_any_directory: $(head -c 300 "$T/err")"
     PKG_CONFIG_PATH="$T/inst/lib/pkgconfig" pkg-config --libs slant 2>/dev/null | grep -q -- '-lslant' \
         && ok || ko "pkg_config_file_names_the_library"
+    # An embedding program builds from the installed header and pkg-config
+    # file alone, runs on the shared library and finds what the CLI finds.
+    # (A sanitizer build's library wants its runtime loaded first.)
+    san=""
+    case ${BUILD:-build} in *san*) san="-fsanitize=address,undefined" ;; esac
+    # shellcheck disable=SC2046,SC2086
+    if ${CC:-cc} -std=c11 $san examples/analyze_file.c $(PKG_CONFIG_PATH="$T/inst/lib/pkgconfig" pkg-config --cflags --libs slant) \
+           -o "$T/analyze_file" 2>"$T/err"; then
+        LD_LIBRARY_PATH="$T/inst/lib" "$T/analyze_file" "$T/inst/share/slant/default.slant" examples/harbor-bill.txt > "$T/embed.out" 2>"$T/err"
+        "$T/inst/bin/slant" analyze --format flc examples/harbor-bill.txt | cut -f2- > "$T/embed.want"
+        grep -v '^article score' "$T/embed.out" | cut -f1-3 | cmp -s - "$T/embed.want" && [ -s "$T/embed.want" ] \
+            && ok || ko "installed_library_embeds_and_matches_the_cli: $(head -c 300 "$T/err")"
+    else
+        ko "example_builds_against_the_installed_library: $(head -c 300 "$T/err")"
+    fi
 else
     ko "make_install_succeeds"
 fi
