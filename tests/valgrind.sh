@@ -13,6 +13,10 @@ run() {
 run "$B" analyze examples/harbor-bill.txt
 run "$B" analyze --format si examples/harbor-bill.txt
 run "$B" model info models/default.slant
+run "$B" analyze --format jsonl examples/harbor-bill.txt
+run "$B" classify --probs --spans tests/bad/good-si.labels tests/bad/article1.txt
+# The library as an embedding program uses it (examples/analyze_file.c).
+run "${BUILD:-build}/examples/analyze_file" models/default.slant examples/harbor-bill.txt
 printf '\377\376 bad' > /tmp/slant-vg-bad.$$
 run "$B" analyze /tmp/slant-vg-bad.$$
 run "$B" analyze /nonexistent/file.txt
