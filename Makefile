@@ -18,7 +18,7 @@ endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
             -DSLANT_PREFIX='"$(PREFIX)"'
 CFLAGS  += $(OPT) $(WARN) -fPIC -pthread
-LDLIBS  += -lutf8proc -lstemmer -llbfgs -lcjson -lmicrohttpd -lz -lm -lpthread
+LDLIBS  += -lutf8proc -lstemmer -llbfgs -lcjson -lmicrohttpd -ldeflate -lz -lm -lpthread
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/util/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))

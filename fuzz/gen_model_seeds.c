@@ -6,7 +6,7 @@
  * Not a fuzz target (no fuzz_ prefix); build and run it by hand:
  *   make && cc -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
  *       fuzz/gen_model_seeds.c build/libslant.a -lutf8proc -lstemmer -llbfgs \
- *       -lcjson -lmicrohttpd -lz -lm -lpthread -o build/gen_model_seeds
+ *       -lcjson -lmicrohttpd -ldeflate -lz -lm -lpthread -o build/gen_model_seeds
  *   build/gen_model_seeds fuzz/corpus/model_full
  * The output is deterministic; the damaged seeds in that folder were made
  * from these files by hand (truncated, flipped, version 2).

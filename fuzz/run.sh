@@ -35,7 +35,7 @@ for c in src/*.c src/util/*.c; do
 done
 # shellcheck disable=SC2086
 [ -n "$objs" ] && ar rcs "$out/libslant-fuzz.a" $objs
-libs="-lutf8proc -lstemmer -llbfgs -lcjson -lmicrohttpd -lz -lm -lpthread"
+libs="-lutf8proc -lstemmer -llbfgs -lcjson -lmicrohttpd -ldeflate -lz -lm -lpthread"
 if [ -n "$runs" ]; then limit="-runs=$runs"; else limit="-max_total_time=$seconds"; fi
 
 failed=0; ran=0

@@ -10,7 +10,7 @@ R=$(cd "$(dirname "$0")/../.." && pwd)
 P=${SLANT_PTC:-$R/../shared/data/ptc}
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$R/include" -I"$R/src" -Wall -Wextra \
    -o span_dump "$R/bench/span_filter/span_dump.c" "$R/build/libslant.a" \
-   -lutf8proc -lstemmer -llbfgs -lcjson -lmicrohttpd -lm -lpthread
+   -lutf8proc -lstemmer -llbfgs -lcjson -lmicrohttpd -ldeflate -lz -lm -lpthread
 for T in 20 15 10 07; do
   for k in 0 1 2 3 4; do ./span_dump fold$k/model.slant 0.$T 0.875 2 fold$k/te/articles > fold$k/t$T.tsv; done
   ./span_dump "${SF_DEV_MODEL:-third.slant}" 0.$T 0.875 2 "$P/dev/articles" > dev_t$T.tsv
