@@ -119,11 +119,9 @@ static void put_key(rbuf *b, const char *key) {
 
 static void put_uint(rbuf *b, size_t v) {
     char d[24];
-    int k = 0;
-    do { d[k++] = (char)('0' + v % 10); v /= 10; } while (v);
-    char out[24];
-    for (int i = 0; i < k; i++) out[i] = d[k - 1 - i];
-    rbuf_put(b, out, (size_t)k);
+    size_t k = sizeof d;
+    do { d[--k] = (char)('0' + v % 10); v /= 10; } while (v);
+    rbuf_put(b, d + k, sizeof d - k);
 }
 
 static void put_real(rbuf *b, double x) {
@@ -137,6 +135,16 @@ static void put_offsets(rbuf *b, size_t cp_start, size_t cp_end, size_t start, s
     rbuf_put(b, ",", 1); put_key(b, "end"); put_uint(b, cp_end);
     rbuf_put(b, ",", 1); put_key(b, "byte_start"); put_uint(b, start);
     rbuf_put(b, ",", 1); put_key(b, "byte_end"); put_uint(b, end);
+}
+
+/* Array item i (a comma before all but the first) of a range with one
+ * real: {offsets, "key": x}, as spans and sentences are. */
+static void put_range(rbuf *b, size_t i, size_t cp_start, size_t cp_end, size_t start, size_t end,
+                      const char *key, double x) {
+    rbuf_puts(b, i ? ",{" : "{");
+    put_offsets(b, cp_start, cp_end, start, end);
+    rbuf_put(b, ",", 1); put_key(b, key); put_real(b, x);
+    rbuf_put(b, "}", 1);
 }
 
 static void put_technique_ref(rbuf *b, int i) {
@@ -264,19 +272,13 @@ slant_status report_json_write_article(rbuf *b, const slant_model *m, const char
     rbuf_put(b, ",", 1); put_key(b, "spans"); rbuf_put(b, "[", 1);
     for (size_t i = 0; i < r->n_spans; i++) {
         const slant_span *s = &r->spans[i];
-        rbuf_puts(b, i ? ",{" : "{");
-        put_offsets(b, s->cp_start, s->cp_end, s->start, s->end);
-        rbuf_put(b, ",", 1); put_key(b, "confidence"); put_real(b, s->confidence);
-        rbuf_put(b, "}", 1);
+        put_range(b, i, s->cp_start, s->cp_end, s->start, s->end, "confidence", s->confidence);
     }
     rbuf_put(b, "]", 1);
     rbuf_put(b, ",", 1); put_key(b, "sentences"); rbuf_put(b, "[", 1);
     for (size_t i = 0; i < r->n_sentences; i++) {
         const slant_sentence *s = &r->sentences[i];
-        rbuf_puts(b, i ? ",{" : "{");
-        put_offsets(b, s->cp_start, s->cp_end, s->start, s->end);
-        rbuf_put(b, ",", 1); put_key(b, "score"); put_real(b, s->score);
-        rbuf_put(b, "}", 1);
+        put_range(b, i, s->cp_start, s->cp_end, s->start, s->end, "score", s->score);
     }
     rbuf_put(b, "]", 1);
     rbuf_put(b, ",", 1); put_key(b, "text"); put_string(b, text ? text : "", text ? len : 0);
